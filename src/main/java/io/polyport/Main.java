@@ -1,0 +1,59 @@
+package io.polyport;
+
+import io.polyport.server.Polyport;
+import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** Loads the configuration, starts Polyport and logs the address; stops it cleanly on SIGTERM. */
+@Command(name = "polyport", mixinStandardHelpOptions = true,
+    description = "REST and gRPC on one port, from one service layer, over MongoDB.")
+public final class Main implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+  @Option(names = {"-c", "--config"}, description = "configuration file (default: ${DEFAULT-VALUE})")
+  Path configFile = Path.of("conf/config.json");
+
+  public static void main(String[] args) {
+    int exit = new CommandLine(new Main()).execute(args);
+    if (exit != 0) {
+      System.exit(exit);
+    }
+  }
+
+  @Override
+  public Integer call() {
+    AppConfig config;
+    try {
+      config = AppConfig.load(configFile);
+    } catch (IllegalArgumentException e) {
+      LOG.error("bad configuration: {}", e.getMessage());
+      return 2;
+    }
+    Vertx vertx = Vertx.vertx();
+    Polyport app;
+    try {
+      app = Polyport.start(vertx, config).await();
+    } catch (Exception e) {
+      LOG.error("cannot start: {}", e.getMessage());
+      vertx.close();
+      return 1;
+    }
+    LOG.info("Polyport listening on http://{}:{} (REST and gRPC){}", config.http().host(), app.port(),
+        config.mongo().embedded() ? ", embedded database at " + app.mongoUri() : "");
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        app.stop().eventually(vertx::close).await();
+      } catch (Exception e) {
+        LOG.warn("shutdown: {}", e.getMessage());
+      }
+    }, "polyport-shutdown"));
+    return 0;
+  }
+}

@@ -1,0 +1,93 @@
+package io.polyport.grpc;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.MessageLite;
+import com.google.protobuf.Parser;
+import io.polyport.domain.ErrorCode;
+import io.polyport.domain.ServiceException;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.grpc.common.GrpcMessage;
+import io.vertx.grpc.common.MessageSizeOverflowException;
+import io.vertx.grpc.server.GrpcServerRequest;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.function.Supplier;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Request plumbing shared by every rpc: decoding with a proper INVALID_ARGUMENT (instead of the stock
+ * stream cancel), a clear RESOURCE_EXHAUSTED for an oversized message, and late-write safety.
+ */
+final class GrpcCalls {
+  private GrpcCalls() {
+  }
+
+  /**
+   * Calls {@code handler} with each decoded message of {@code request}. A message that cannot be decoded
+   * or exceeds the size limit ends the call with INVALID_ARGUMENT / RESOURCE_EXHAUSTED and a message.
+   */
+  static <Q extends MessageLite, R> void onMessage(GrpcServerRequest<Q, R> request, Parser<Q> parser,
+                                                   long maxMessageBytes, Handler<Q> handler) {
+    limitSize(request, maxMessageBytes);
+    boolean[] received = {false};
+    request.endHandler(v -> {
+      if (!received[0]) {
+        GrpcErrors.fail(request.response(), ServiceException.invalid("the call carries no request message"),
+            request.fullMethodName());
+      }
+    });
+    request.messageHandler(message -> {
+      received[0] = true;
+      Q decoded;
+      try {
+        decoded = decode(message, parser);
+      } catch (ServiceException e) {
+        request.pause();
+        GrpcErrors.fail(request.response(), e, request.fullMethodName());
+        return;
+      }
+      handler.handle(decoded);
+    });
+  }
+
+  /** An oversized message ends the call with RESOURCE_EXHAUSTED and a message naming the limit. */
+  static void limitSize(GrpcServerRequest<?, ?> request, long maxMessageBytes) {
+    request.invalidMessageHandler(invalid -> GrpcErrors.fail(request.response(),
+        invalid instanceof MessageSizeOverflowException
+            ? new ServiceException(ErrorCode.RESOURCE_EXHAUSTED,
+                "a message exceeds the limit of " + maxMessageBytes + " bytes")
+            : ServiceException.invalid("the request message is malformed"),
+        request.fullMethodName()));
+  }
+
+  static <Q> Q decode(GrpcMessage message, Parser<Q> parser) {
+    try (InputStream in = payload(message)) {
+      return parser.parseFrom(in);
+    } catch (InvalidProtocolBufferException e) {
+      throw ServiceException.invalid("the request message is not valid protobuf: " + e.getMessage());
+    } catch (IOException e) {
+      throw ServiceException.invalid("the request message cannot be decompressed: " + e.getMessage());
+    }
+  }
+
+  private static InputStream payload(GrpcMessage message) throws IOException {
+    var bytes = new ByteArrayInputStream(message.payload().getBytes());
+    return switch (message.encoding() == null ? "identity" : message.encoding()) {
+      case "identity" -> bytes;
+      case "gzip" -> new GZIPInputStream(bytes);
+      default -> throw ServiceException.invalid("unsupported grpc-encoding " + message.encoding());
+    };
+  }
+
+  /** Runs a call, turning a synchronous throw into a failed future. */
+  static <T> Future<T> invoke(Supplier<Future<T>> call) {
+    try {
+      return call.get();
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+  }
+}

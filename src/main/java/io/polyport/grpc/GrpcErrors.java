@@ -1,0 +1,51 @@
+package io.polyport.grpc;
+
+import io.polyport.domain.ErrorCode;
+import io.polyport.domain.ServiceException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.server.GrpcServerResponse;
+
+/** The gRPC error table: the only place that picks a gRPC status. */
+public final class GrpcErrors {
+  private static final Logger LOG = LoggerFactory.getLogger(GrpcErrors.class);
+
+  private GrpcErrors() {
+  }
+
+  public static GrpcStatus status(ErrorCode code) {
+    return switch (code) {
+      case INVALID_ARGUMENT -> GrpcStatus.INVALID_ARGUMENT;
+      case NOT_FOUND -> GrpcStatus.NOT_FOUND;
+      case ALREADY_EXISTS -> GrpcStatus.ALREADY_EXISTS;
+      case FAILED_PRECONDITION -> GrpcStatus.FAILED_PRECONDITION;
+      case UNAUTHENTICATED -> GrpcStatus.UNAUTHENTICATED;
+      case PERMISSION_DENIED -> GrpcStatus.PERMISSION_DENIED;
+      case RESOURCE_EXHAUSTED -> GrpcStatus.RESOURCE_EXHAUSTED;
+      case OUT_OF_RANGE -> GrpcStatus.OUT_OF_RANGE;
+      case UNAVAILABLE -> GrpcStatus.UNAVAILABLE;
+      case DEADLINE_EXCEEDED -> GrpcStatus.DEADLINE_EXCEEDED;
+      case INTERNAL -> GrpcStatus.INTERNAL;
+    };
+  }
+
+  /** Any failure as a domain error: unexpected ones become INTERNAL (logged here, once, with the cause). */
+  public static ServiceException domain(Throwable failure, String call) {
+    if (failure instanceof ServiceException se) {
+      return se;
+    }
+    LOG.error("unexpected failure in " + call, failure);
+    return new ServiceException(ErrorCode.INTERNAL, "internal error");
+  }
+
+  /** Ends the call with the status of {@code failure}, unless the call is already over (cancelled, deadline). */
+  public static void fail(GrpcServerResponse<?, ?> response, Throwable failure, String call) {
+    ServiceException error = domain(failure, call);
+    try {
+      response.status(status(error.code())).statusMessage(error.getMessage()).end();
+    } catch (IllegalStateException alreadyOver) {
+      // the client cancelled or the deadline fired first: nobody is listening any more
+    }
+  }
+}

@@ -1,0 +1,137 @@
+package io.polyport.grpc;
+
+import com.google.protobuf.Empty;
+import com.google.protobuf.MessageLite;
+import com.google.protobuf.Parser;
+import io.polyport.api.UserProtos;
+import io.polyport.domain.ImportRecord;
+import io.polyport.domain.ListQuery;
+import io.polyport.domain.ServiceException;
+import io.polyport.service.UserService;
+import io.polyport.support.ClosableReadStream;
+import io.polyport.support.Streams;
+import io.polyport.users.v1.CreateUserRequest;
+import io.polyport.users.v1.DeleteUserRequest;
+import io.polyport.users.v1.GetUserRequest;
+import io.polyport.users.v1.ImportUsersResponse;
+import io.polyport.users.v1.ListUsersRequest;
+import io.polyport.users.v1.UpdateUserRequest;
+import io.polyport.users.v1.User;
+import io.polyport.users.v1.UserServiceGrpcService;
+import io.vertx.core.Future;
+import io.vertx.grpc.common.ServiceMethod;
+import io.vertx.grpc.server.GrpcServer;
+import io.vertx.grpc.server.GrpcServerRequest;
+import io.vertx.grpc.server.GrpcServerResponse;
+
+import java.util.function.Function;
+
+/**
+ * The gRPC face of {@link UserService}: translates messages to domain calls and results (or errors)
+ * back. No rule lives here.
+ */
+public final class UserGrpcService {
+  private final UserService users;
+  private final long maxMessageBytes;
+
+  public UserGrpcService(UserService users, long maxMessageBytes) {
+    this.users = users;
+    this.maxMessageBytes = maxMessageBytes;
+  }
+
+  public void bind(GrpcServer server) {
+    unary(server, UserServiceGrpcService.CreateUser, CreateUserRequest.parser(),
+        r -> users.create(UserProtos.fromProto(r)).map(UserProtos::toProto));
+    unary(server, UserServiceGrpcService.GetUser, GetUserRequest.parser(),
+        r -> users.get(r.getId()).map(UserProtos::toProto));
+    unary(server, UserServiceGrpcService.UpdateUser, UpdateUserRequest.parser(),
+        r -> users.update(UserProtos.fromProto(r)).map(UserProtos::toProto));
+    unary(server, UserServiceGrpcService.DeleteUser, DeleteUserRequest.parser(),
+        r -> users.delete(r.getId(), r.getExpectedVersion()).map(v -> Empty.getDefaultInstance()));
+    server.callHandler(UserServiceGrpcService.ListUsers, this::listUsers);
+    server.callHandler(UserServiceGrpcService.ImportUsers, this::importUsers);
+  }
+
+  private <Q extends MessageLite, R> void unary(GrpcServer server, ServiceMethod<Q, R> method, Parser<Q> parser,
+                                                Function<Q, Future<R>> call) {
+    server.callHandler(method, request -> GrpcCalls.onMessage(request, parser, maxMessageBytes,
+        message -> GrpcCalls.invoke(() -> call.apply(message)).onComplete(result -> {
+          if (result.succeeded()) {
+            end(request.response(), result.result());
+          } else {
+            GrpcErrors.fail(request.response(), result.cause(), request.fullMethodName());
+          }
+        })));
+  }
+
+  private void listUsers(GrpcServerRequest<ListUsersRequest, User> request) {
+    GrpcCalls.onMessage(request, ListUsersRequest.parser(), maxMessageBytes, message -> {
+      var query = new ListQuery(message.getAfterId(), message.getTag(), message.getLimit());
+      users.list(query).onComplete(listed -> {
+        if (listed.failed()) {
+          GrpcErrors.fail(request.response(), listed.cause(), request.fullMethodName());
+          return;
+        }
+        stream(request, listed.result());
+      });
+    });
+  }
+
+  /** Sends every user of the stream, reading no faster than the client; stops the source when the call ends early. */
+  private void stream(GrpcServerRequest<?, User> request, ClosableReadStream<io.polyport.domain.User> source) {
+    GrpcServerResponse<?, User> response = request.response();
+    request.errorHandler(error -> source.close());
+    if (request.deadline() != null) {
+      request.deadline().onSuccess(v -> source.close());
+    }
+    Streams.pump(source, response, UserProtos::toProto).onComplete(done -> {
+      if (done.succeeded()) {
+        end(response, null);
+      } else {
+        source.close();
+        GrpcErrors.fail(response, done.cause(), request.fullMethodName());
+      }
+    });
+  }
+
+  private void importUsers(GrpcServerRequest<CreateUserRequest, ImportUsersResponse> request) {
+    GrpcCalls.limitSize(request, maxMessageBytes);
+    var records = new GrpcMessageStream<>(request, message -> {
+      try {
+        return ImportRecord.of(UserProtos.fromProto(GrpcCalls.decode(message, CreateUserRequest.parser())));
+      } catch (ServiceException e) {
+        return ImportRecord.rejected(e);
+      }
+    });
+    users.importUsers(records).onComplete(result -> {
+      if (result.failed()) {
+        GrpcErrors.fail(request.response(), result.cause(), request.fullMethodName());
+        return;
+      }
+      var summary = result.result();
+      if (summary.stoppedBy() != null) {
+        var response = request.response();
+        response.trailers().set("polyport-import-result-bin",
+            java.util.Base64.getEncoder().withoutPadding().encodeToString(UserProtos.toProto(summary).toByteArray()));
+        GrpcErrors.fail(response, new ServiceException(summary.stoppedBy().code(),
+            summary.stoppedBy().getMessage() + "; stored " + summary.created() + ", rejected " + summary.failed()),
+            request.fullMethodName());
+        request.response().cancel();
+        return;
+      }
+      end(request.response(), UserProtos.toProto(summary));
+    });
+  }
+
+  private static <R> void end(GrpcServerResponse<?, R> response, R message) {
+    try {
+      if (message == null) {
+        response.end();
+      } else {
+        response.end(message);
+      }
+    } catch (IllegalStateException alreadyOver) {
+      // the client cancelled or the deadline fired first
+    }
+  }
+}

@@ -1,0 +1,70 @@
+package io.polyport.persistence;
+
+import io.polyport.domain.User;
+import io.polyport.support.ClosableReadStream;
+import io.vertx.core.Handler;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.streams.ReadStream;
+
+/**
+ * A cursor of user documents as users. Closing it unsubscribes from the driver's publisher, which kills
+ * the server-side cursor; pausing it stops the driver from requesting more batches.
+ */
+final class DocumentStream implements ClosableReadStream<User> {
+  private final ReadStream<JsonObject> cursor;
+  private boolean closed;
+
+  DocumentStream(ReadStream<JsonObject> cursor) {
+    this.cursor = cursor;
+  }
+
+  @Override
+  public ReadStream<User> handler(Handler<User> handler) {
+    if (closed) {
+      return this;
+    }
+    cursor.handler(handler == null ? null : doc -> handler.handle(UserDocuments.toUser(doc)));
+    return this;
+  }
+
+  @Override
+  public ReadStream<User> exceptionHandler(Handler<Throwable> handler) {
+    cursor.exceptionHandler(handler == null ? null
+        : e -> handler.handle(MongoErrors.translate(e) != null ? MongoErrors.translate(e) : e));
+    return this;
+  }
+
+  @Override
+  public ReadStream<User> pause() {
+    cursor.pause();
+    return this;
+  }
+
+  @Override
+  public ReadStream<User> resume() {
+    cursor.resume();
+    return this;
+  }
+
+  @Override
+  public ReadStream<User> fetch(long amount) {
+    cursor.fetch(amount);
+    return this;
+  }
+
+  @Override
+  public ReadStream<User> endHandler(Handler<Void> endHandler) {
+    cursor.endHandler(endHandler);
+    return this;
+  }
+
+  @Override
+  public void close() {
+    if (!closed) {
+      closed = true;
+      cursor.exceptionHandler(null);
+      cursor.endHandler(null);
+      cursor.handler(null);
+    }
+  }
+}

@@ -1,0 +1,87 @@
+package io.polyport.rest;
+
+import io.netty.handler.codec.http.HttpResponseStatus;
+
+import io.polyport.domain.ErrorCode;
+import io.polyport.domain.ServiceException;
+
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The REST error table: the only place that picks an HTTP status for an error, and the one writer of
+ * RFC 9457 problem documents (type, title, status, detail, plus the gRPC status name as code).
+ */
+public final class RestErrors {
+  private static final Logger LOG = LoggerFactory.getLogger(RestErrors.class);
+  public static final String PROBLEM_JSON = "application/problem+json";
+
+  private RestErrors() {
+  }
+
+  public static int status(ErrorCode code) {
+    return switch (code) {
+      case INVALID_ARGUMENT -> 400;
+      case UNAUTHENTICATED -> 401;
+      case PERMISSION_DENIED -> 403;
+      case NOT_FOUND -> 404;
+      case ALREADY_EXISTS -> 409;
+      case OUT_OF_RANGE -> 410;
+      case FAILED_PRECONDITION -> 412;
+      case RESOURCE_EXHAUSTED -> 413;
+      case INTERNAL -> 500;
+      case UNAVAILABLE -> 503;
+      case DEADLINE_EXCEEDED -> 504;
+    };
+  }
+
+  /** The error code that a status raised by the web framework itself (routing, body limits) stands for. */
+  static ErrorCode codeOfStatus(int status) {
+    return switch (status) {
+      case 401 -> ErrorCode.UNAUTHENTICATED;
+      case 403 -> ErrorCode.PERMISSION_DENIED;
+      case 404 -> ErrorCode.NOT_FOUND;
+      case 413, 431 -> ErrorCode.RESOURCE_EXHAUSTED;
+      case 503 -> ErrorCode.UNAVAILABLE;
+      default -> status >= 500 ? ErrorCode.INTERNAL : ErrorCode.INVALID_ARGUMENT;
+    };
+  }
+
+  /** Answers {@code failure} as a problem document, unless the response is already under way. */
+  public static void send(RoutingContext ctx, Throwable failure) {
+    HttpServerResponse response = ctx.response();
+    if (response.headWritten()) {
+      response.reset();
+      return;
+    }
+    if (failure instanceof ServiceException se) {
+      write(ctx, status(se.code()), se.code(), se.getMessage());
+    } else if (failure instanceof HttpException he) {
+      int status = he.getStatusCode();
+      String detail = he.getPayload() != null ? he.getPayload() : HttpResponseStatus.valueOf(status).reasonPhrase();
+      write(ctx, status, codeOfStatus(status), detail);
+    } else {
+      LOG.error("unexpected failure on {} {} (request {})", ctx.request().method(), ctx.request().path(),
+          RequestIds.of(ctx), failure);
+      write(ctx, 500, ErrorCode.INTERNAL, "internal error");
+    }
+  }
+
+  static void write(RoutingContext ctx, int status, ErrorCode code, String detail) {
+    var body = new JsonObject()
+        .put("type", "about:blank")
+        .put("title", HttpResponseStatus.valueOf(status).reasonPhrase())
+        .put("status", status)
+        .put("detail", detail)
+        .put("code", code.name());
+    String requestId = RequestIds.of(ctx);
+    if (requestId != null) {
+      body.put("requestId", requestId);
+    }
+    ctx.response().setStatusCode(status).putHeader("content-type", PROBLEM_JSON).end(body.toBuffer());
+  }
+}

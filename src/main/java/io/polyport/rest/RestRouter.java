@@ -1,0 +1,51 @@
+package io.polyport.rest;
+
+import io.polyport.AppConfig;
+import io.polyport.service.UserService;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.HttpException;
+import io.vertx.ext.web.openapi.router.RequestExtractor;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.openapi.contract.OpenAPIContract;
+
+/**
+ * Builds the REST side: the streaming routes mounted by hand, then the operations of openapi.yaml
+ * through the validating router, with one failure handler that answers problem documents.
+ */
+public final class RestRouter {
+  private RestRouter() {
+  }
+
+  public static Future<Router> create(Vertx vertx, AppConfig config, RestContract contract, UserService users) {
+    return OpenAPIContract.from(vertx, contract.forRouter()).map(openApi -> {
+      Router root = Router.router(vertx);
+      new UserImportRoute(users, config.limits()).mount(root);
+      root.get("/openapi.yaml").handler(ctx -> ctx.response()
+          .putHeader("content-type", "application/yaml; charset=utf-8").end(contract.yaml()));
+
+      RouterBuilder builder = RouterBuilder.create(vertx, openApi, RequestExtractor.withBodyHandler());
+      builder.rootHandler(BodyHandler.create(false).setBodyLimit(config.limits().restMaxBodyBytes()));
+      new UserRestApi(users).mount(builder);
+      Router api = builder.createRouter();
+      root.route().subRouter(api);
+
+      root.route().last().handler(ctx -> ctx.fail(new HttpException(404,
+          "no route for " + ctx.request().method() + " " + ctx.request().path())));
+      root.route().failureHandler(ctx -> RestErrors.send(ctx, failure(ctx)));
+      return root;
+    });
+  }
+
+  private static Throwable failure(io.vertx.ext.web.RoutingContext ctx) {
+    if (ctx.failure() != null) {
+      return ctx.failure();
+    }
+    int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+    return new HttpException(status, status == 405
+        ? "method " + ctx.request().method() + " is not allowed on " + ctx.request().path()
+        : null);
+  }
+}

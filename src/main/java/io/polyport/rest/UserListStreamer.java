@@ -1,0 +1,85 @@
+package io.polyport.rest;
+
+import io.polyport.api.ProtoJson;
+import io.polyport.api.UserProtos;
+import io.polyport.domain.ListQuery;
+import io.polyport.domain.ServiceException;
+import io.polyport.domain.User;
+import io.polyport.service.UserService;
+import io.polyport.support.ClosableReadStream;
+import io.polyport.support.Streams;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * GET /users: the list stream as NDJSON (one proto3 JSON user per line) when the client accepts
+ * application/x-ndjson, else as a JSON array written element by element. Reads the cursor only as fast
+ * as the socket drains; closes it when the client goes away.
+ */
+final class UserListStreamer {
+  static final String NDJSON = "application/x-ndjson";
+  private final UserService users;
+
+  UserListStreamer(UserService users) {
+    this.users = users;
+  }
+
+  void handle(RoutingContext ctx) {
+    ListQuery query;
+    try {
+      query = new ListQuery(ctx.queryParams().get("after"), ctx.queryParams().get("tag"), limit(ctx));
+    } catch (ServiceException e) {
+      RestErrors.send(ctx, e);
+      return;
+    }
+    users.list(query).onSuccess(stream -> send(ctx, stream)).onFailure(e -> RestErrors.send(ctx, e));
+  }
+
+  private static int limit(RoutingContext ctx) {
+    String raw = ctx.queryParams().get("limit");
+    if (raw == null || raw.isEmpty()) {
+      return 0;
+    }
+    try {
+      return Integer.parseInt(raw);
+    } catch (NumberFormatException e) {
+      throw ServiceException.invalid("limit must be a whole number");
+    }
+  }
+
+  private static void send(RoutingContext ctx, ClosableReadStream<User> stream) {
+    HttpServerResponse response = ctx.response();
+    boolean ndjson = accepts(ctx, NDJSON);
+    response.setChunked(true).putHeader("content-type", ndjson ? NDJSON : "application/json");
+    response.closeHandler(v -> stream.close());
+    response.exceptionHandler(e -> stream.close());
+    boolean[] first = {true};
+    if (!ndjson) {
+      response.write(Buffer.buffer("["));
+    }
+    Streams.pump(stream, response, user -> {
+      String json = ProtoJson.print(UserProtos.toProto(user));
+      Buffer out = Buffer.buffer(json.length() + 2);
+      if (ndjson) {
+        out.appendString(json).appendByte((byte) '\n');
+      } else {
+        if (!first[0]) {
+          out.appendByte((byte) ',');
+        }
+        out.appendString(json);
+      }
+      first[0] = false;
+      return out;
+    }).onSuccess(v -> response.end(ndjson ? Buffer.buffer() : Buffer.buffer("]")))
+        .onFailure(e -> {
+          stream.close();
+          RestErrors.send(ctx, e);
+        });
+  }
+
+  private static boolean accepts(RoutingContext ctx, String mediaType) {
+    String accept = ctx.request().getHeader("accept");
+    return accept != null && accept.contains(mediaType);
+  }
+}

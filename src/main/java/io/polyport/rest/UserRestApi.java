@@ -1,0 +1,151 @@
+package io.polyport.rest;
+
+import io.polyport.api.ProtoJson;
+import io.polyport.api.UserProtos;
+import io.polyport.domain.ListQuery;
+import io.polyport.domain.ServiceException;
+import io.polyport.domain.User;
+import io.polyport.domain.UserField;
+import io.polyport.domain.UserPatch;
+import io.polyport.service.UserService;
+import io.polyport.users.v1.CreateUserRequest;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The REST face of the unary operations and the list stream: translates HTTP requests to domain calls
+ * and answers with the proto3 JSON of the same messages gRPC sends. No rule lives here.
+ */
+public final class UserRestApi {
+  private static final String JSON = "application/json";
+  private final UserService users;
+
+  public UserRestApi(UserService users) {
+    this.users = users;
+  }
+
+  /** Attaches the handlers to the operations of the contract. */
+  public void mount(RouterBuilder builder) {
+    builder.getRoute("createUser").addHandler(this::create);
+    builder.getRoute("getUser").addHandler(this::get);
+    builder.getRoute("updateUser").addHandler(this::update);
+    builder.getRoute("deleteUser").addHandler(this::delete);
+    builder.getRoute("listUsers").addHandler(new UserListStreamer(users)::handle);
+  }
+
+  private void create(RoutingContext ctx) {
+    respond(ctx, () -> users.create(UserProtos.fromProto(
+        ProtoJson.parse(ctx.body().asString(), CreateUserRequest.newBuilder()).build())), user -> {
+          ctx.response().setStatusCode(201).putHeader("location", "/users/" + user.id());
+          return user;
+        });
+  }
+
+  private void get(RoutingContext ctx) {
+    respond(ctx, () -> users.get(ctx.pathParam("id")), Function.identity());
+  }
+
+  private void update(RoutingContext ctx) {
+    respond(ctx, () -> users.update(patch(ctx)), Function.identity());
+  }
+
+  private void delete(RoutingContext ctx) {
+    Future<Void> deleted;
+    try {
+      deleted = users.delete(ctx.pathParam("id"), ifMatch(ctx));
+    } catch (ServiceException e) {
+      deleted = Future.failedFuture(e);
+    }
+    deleted.onSuccess(v -> ctx.response().setStatusCode(204).end()).onFailure(e -> RestErrors.send(ctx, e));
+  }
+
+  private interface Call {
+    Future<User> run();
+  }
+
+  /** Runs the call and answers the user as proto3 JSON with its version as ETag, or the error as a problem. */
+  private static void respond(RoutingContext ctx, Call call, Function<User, User> beforeSend) {
+    Future<User> result;
+    try {
+      result = call.run();
+    } catch (ServiceException e) {
+      result = Future.failedFuture(e);
+    }
+    result.onSuccess(user -> {
+      beforeSend.apply(user);
+      ctx.response()
+          .putHeader("content-type", JSON)
+          .putHeader("etag", "\"" + user.version() + "\"")
+          .end(Buffer.buffer(ProtoJson.print(UserProtos.toProto(user))));
+    }).onFailure(e -> RestErrors.send(ctx, e));
+  }
+
+  /** The PATCH body as a patch: the properties present are the mask; {@code "age": null} clears the age. */
+  static UserPatch patch(RoutingContext ctx) {
+    JsonObject body;
+    try {
+      body = ctx.body().asJsonObject();
+    } catch (DecodeException | ClassCastException e) {
+      throw ServiceException.invalid("the body is not a JSON object");
+    }
+    if (body == null) {
+      throw ServiceException.invalid("the body is not a JSON object");
+    }
+    var mask = EnumSet.noneOf(UserField.class);
+    for (String key : body.fieldNames()) {
+      mask.add(UserField.byFieldName(key)
+          .orElseThrow(() -> ServiceException.invalid("the body has unknown or immutable property '" + key + "'")));
+    }
+    try {
+      return new UserPatch(ctx.pathParam("id"), ifMatch(ctx), mask, body.getString("name"),
+          body.getString("email"), body.getInteger("age"), strings(body.getJsonArray("tags")));
+    } catch (ClassCastException e) {
+      throw ServiceException.invalid("a property of the body has the wrong type");
+    }
+  }
+
+  private static List<String> strings(JsonArray array) {
+    var out = new ArrayList<String>();
+    if (array != null) {
+      for (Object o : array) {
+        if (!(o instanceof String s)) {
+          throw ServiceException.invalid("tags must be strings");
+        }
+        out.add(s);
+      }
+    }
+    return out;
+  }
+
+  /** The version named by If-Match ({@code "3"}); 0 when absent or {@code *}. */
+  static int ifMatch(RoutingContext ctx) {
+    String header = ctx.request().getHeader("if-match");
+    if (header == null || header.isBlank() || header.trim().equals("*")) {
+      return 0;
+    }
+    String tag = header.trim();
+    if (tag.length() >= 3 && tag.startsWith("\"") && tag.endsWith("\"")) {
+      try {
+        int version = Integer.parseInt(tag.substring(1, tag.length() - 1));
+        if (version > 0) {
+          return version;
+        }
+        // no stored user has a version below 1: a precondition that can never hold
+        return Integer.MAX_VALUE;
+      } catch (NumberFormatException e) {
+        // fall through
+      }
+    }
+    throw ServiceException.invalid("If-Match must be one version as a quoted entity tag, such as \"3\"");
+  }
+}

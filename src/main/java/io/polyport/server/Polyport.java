@@ -1,0 +1,133 @@
+package io.polyport.server;
+
+import io.polyport.AppConfig;
+import io.polyport.persistence.EmbeddedMongo;
+import io.polyport.persistence.MongoUserRepository;
+import io.polyport.persistence.UserRepository;
+import io.polyport.rest.RestContract;
+import io.polyport.service.DefaultUserService;
+import io.polyport.service.UserService;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mongo.MongoClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The composition root: database (embedded or by URI), repository, service and the server verticles on
+ * the one port. {@code Main} and the tests start the application the same way, through {@link #start}.
+ */
+public final class Polyport {
+  private static final Logger LOG = LoggerFactory.getLogger(Polyport.class);
+
+  private final Vertx vertx;
+  private final AppConfig config;
+  private final EmbeddedMongo embedded;
+  private final UserRepository repository;
+  private final String deploymentId;
+  private final int port;
+
+  private Polyport(Vertx vertx, AppConfig config, EmbeddedMongo embedded, UserRepository repository,
+                   String deploymentId, int port) {
+    this.vertx = vertx;
+    this.config = config;
+    this.embedded = embedded;
+    this.repository = repository;
+    this.deploymentId = deploymentId;
+    this.port = port;
+  }
+
+  /** Starts everything; fails with a message naming what could not start. */
+  public static Future<Polyport> start(Vertx vertx, AppConfig config) {
+    Future<EmbeddedMongo> embedded = config.mongo().embedded()
+        ? vertx.executeBlocking(() -> EmbeddedMongo.start(config.mongo().dataDir(), config.mongo().embeddedPort()), false)
+        : Future.succeededFuture(null);
+    return embedded.compose(db -> {
+      String uri = db != null ? db.connectionString() : config.mongo().uri();
+      MongoClient client = MongoClient.create(vertx, mongoConfig(config, uri));
+      var repository = new MongoUserRepository(client, config.limits().listBatchSize());
+      return connect(vertx, config, uri, repository)
+          .compose(v -> deploy(vertx, config, repository))
+          .map(deployed -> new Polyport(vertx, config, db, repository, deployed.id(), deployed.port()))
+          .onFailure(e -> {
+            client.close();
+            if (db != null) {
+              vertx.executeBlocking(() -> {
+                db.close();
+                return null;
+              }, false);
+            }
+          });
+    });
+  }
+
+  private static Future<Void> connect(Vertx vertx, AppConfig config, String uri, UserRepository repository) {
+    long timeout = config.mongo().startTimeout().toMillis();
+    return repository.ensureIndexes()
+        .timeout(timeout, java.util.concurrent.TimeUnit.MILLISECONDS)
+        .recover(e -> Future.failedFuture(new IllegalStateException(
+            "cannot reach MongoDB at " + redact(uri) + " within " + timeout + " ms (" + e.getMessage() + ")", e)));
+  }
+
+  private record Deployed(String id, int port) {
+  }
+
+  private static Future<Deployed> deploy(Vertx vertx, AppConfig config, UserRepository repository) {
+    UserService users = new DefaultUserService(repository, Clock.systemUTC(),
+        new DefaultUserService.ImportLimits(config.limits().importBatchSize(), config.limits().importMaxRecords()));
+    RestContract contract = RestContract.load();
+    List<ServerVerticle> verticles = new CopyOnWriteArrayList<>();
+    return vertx.deployVerticle(() -> {
+          var verticle = new ServerVerticle(config, users, contract);
+          verticles.add(verticle);
+          return verticle;
+        }, new DeploymentOptions().setInstances(config.http().instances()))
+        .map(id -> new Deployed(id, verticles.get(0).port()));
+  }
+
+  static JsonObject mongoConfig(AppConfig config, String uri) {
+    long timeout = config.mongo().timeout().toMillis();
+    return new JsonObject()
+        .put("connection_string", uri)
+        .put("db_name", config.mongo().database())
+        .put("maxPoolSize", config.mongo().poolSize())
+        .put("serverSelectionTimeoutMS", timeout)
+        .put("connectTimeoutMS", timeout)
+        .put("waitQueueTimeoutMS", timeout);
+  }
+
+  private static String redact(String uri) {
+    return uri.replaceAll("//[^@/]*@", "//***@");
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public AppConfig config() {
+    return config;
+  }
+
+  /** The embedded database's connection string, or the configured URI. */
+  public String mongoUri() {
+    return embedded != null ? embedded.connectionString() : config.mongo().uri();
+  }
+
+  /** Stops the servers, then the database connection, then the embedded database. */
+  public Future<Void> stop() {
+    return vertx.undeploy(deploymentId)
+        .eventually(repository::close)
+        .eventually(() -> embedded == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {
+          embedded.close();
+          return null;
+        }, false))
+        .onComplete(ar -> LOG.info("stopped"))
+        .mapEmpty();
+  }
+}

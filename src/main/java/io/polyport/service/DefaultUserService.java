@@ -1,0 +1,84 @@
+package io.polyport.service;
+
+import io.polyport.domain.ImportRecord;
+import io.polyport.domain.ImportResult;
+import io.polyport.domain.ListQuery;
+import io.polyport.domain.NewUser;
+import io.polyport.domain.ServiceException;
+import io.polyport.domain.User;
+import io.polyport.domain.UserPatch;
+import io.polyport.persistence.UserRepository;
+import io.polyport.support.ClosableReadStream;
+import io.vertx.core.Future;
+import io.vertx.core.streams.ReadStream;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.function.Supplier;
+
+/** The rules of {@link UserService} over a {@link UserRepository}. */
+public final class DefaultUserService implements UserService {
+  private final UserRepository repository;
+  private final Clock clock;
+  private final ImportLimits importLimits;
+
+  /** How an import is cut into batches and where it stops. */
+  public record ImportLimits(int batchSize, long maxRecords) {
+  }
+
+  public DefaultUserService(UserRepository repository, Clock clock, ImportLimits importLimits) {
+    this.repository = repository;
+    this.clock = clock;
+    this.importLimits = importLimits;
+  }
+
+  @Override
+  public Future<User> create(NewUser user) {
+    return validated(() -> UserRules.newUser(user)).compose(valid -> repository.insert(valid, now()));
+  }
+
+  @Override
+  public Future<User> get(String id) {
+    return validated(() -> UserRules.id(id))
+        .compose(repository::findById)
+        .compose(found -> found == null ? Future.failedFuture(ServiceException.notFound(id)) : Future.succeededFuture(found));
+  }
+
+  @Override
+  public Future<User> update(UserPatch patch) {
+    return validated(() -> UserRules.patch(patch)).compose(valid -> repository.update(valid, now()));
+  }
+
+  @Override
+  public Future<Void> delete(String id, int expectedVersion) {
+    return validated(() -> {
+      if (expectedVersion < 0) {
+        throw ServiceException.invalid("expected version must not be negative");
+      }
+      return UserRules.id(id);
+    }).compose(valid -> repository.delete(valid, expectedVersion)).mapEmpty();
+  }
+
+  @Override
+  public Future<ClosableReadStream<User>> list(ListQuery query) {
+    return validated(() -> UserRules.listQuery(query)).map(repository::list);
+  }
+
+  @Override
+  public Future<ImportResult> importUsers(ReadStream<ImportRecord> records) {
+    return new ImportJob(repository, records, importLimits, this::now).run();
+  }
+
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+  }
+
+  private static <T> Future<T> validated(Supplier<T> rule) {
+    try {
+      return Future.succeededFuture(rule.get());
+    } catch (ServiceException e) {
+      return Future.failedFuture(e);
+    }
+  }
+}

@@ -1,0 +1,126 @@
+package io.polyport.service;
+
+import io.polyport.domain.ErrorCode;
+import io.polyport.domain.ImportError;
+import io.polyport.domain.ImportRecord;
+import io.polyport.domain.ImportResult;
+import io.polyport.domain.NewUser;
+import io.polyport.domain.ServiceException;
+import io.polyport.persistence.UserRepository;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.streams.ReadStream;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * One import: reads records, validates each, writes valid ones in unordered batches and pauses the
+ * source while a batch is in flight, so memory holds at most one batch whatever the sender does.
+ */
+final class ImportJob {
+  static final int MAX_REPORTED_ERRORS = 100;
+
+  private final UserRepository repository;
+  private final ReadStream<ImportRecord> records;
+  private final DefaultUserService.ImportLimits limits;
+  private final Supplier<Instant> clock;
+  private final Promise<ImportResult> result = Promise.promise();
+
+  private final List<NewUser> batch = new ArrayList<>();
+  private final List<Integer> batchIndexes = new ArrayList<>();
+  private final List<ImportError> errors = new ArrayList<>();
+  private int index;
+  private int created;
+  private int failed;
+  private boolean ended;
+  private Future<Void> inFlight = Future.succeededFuture();
+
+  ImportJob(UserRepository repository, ReadStream<ImportRecord> records,
+            DefaultUserService.ImportLimits limits, Supplier<Instant> clock) {
+    this.repository = repository;
+    this.records = records;
+    this.limits = limits;
+    this.clock = clock;
+  }
+
+  Future<ImportResult> run() {
+    records.exceptionHandler(this::abort);
+    records.endHandler(v -> finish(null));
+    records.handler(this::accept);
+    return result.future();
+  }
+
+  private void accept(ImportRecord record) {
+    if (ended) {
+      return;
+    }
+    if (record.stops() || index >= limits.maxRecords()) {
+      ended = true;
+      records.pause();
+      finish(record.stops() ? record.rejected() : new ServiceException(ErrorCode.RESOURCE_EXHAUSTED,
+          "the import is limited to " + limits.maxRecords() + " records"));
+      return;
+    }
+    int position = index++;
+    if (record.rejected() != null) {
+      reject(position, record.rejected());
+      return;
+    }
+    try {
+      batch.add(UserRules.newUser(record.user()));
+      batchIndexes.add(position);
+    } catch (ServiceException e) {
+      reject(position, e);
+      return;
+    }
+    if (batch.size() >= limits.batchSize()) {
+      records.pause();
+      flush().onComplete(done -> {
+        if (done.succeeded() && !ended) {
+          records.resume();
+        }
+      });
+    }
+  }
+
+  /** Writes the current batch; at most one write is in flight because the source is paused meanwhile. */
+  private Future<Void> flush() {
+    if (batch.isEmpty()) {
+      return inFlight;
+    }
+    List<NewUser> users = new ArrayList<>(batch);
+    List<Integer> positions = new ArrayList<>(batchIndexes);
+    batch.clear();
+    batchIndexes.clear();
+    inFlight = inFlight.compose(v -> repository.insertBatch(users, clock.get()))
+        .map(rejected -> {
+          created += users.size() - rejected.size();
+          for (ImportError e : rejected) {
+            reject(positions.get(e.index()), new ServiceException(e.code(), e.message()));
+          }
+          return (Void) null;
+        })
+        .onFailure(this::abort);
+    return inFlight;
+  }
+
+  private void finish(ServiceException stoppedBy) {
+    ended = true;
+    flush().onSuccess(v -> result.tryComplete(new ImportResult(created, failed, errors, stoppedBy)));
+  }
+
+  private void abort(Throwable cause) {
+    ended = true;
+    result.tryFail(cause);
+  }
+
+  private void reject(int position, ServiceException why) {
+    failed++;
+    if (errors.size() < MAX_REPORTED_ERRORS) {
+      errors.add(new ImportError(position, why.code(), why.getMessage()));
+    }
+  }
+}
