@@ -32,9 +32,11 @@ public final class RestRouter {
       Router api = builder.createRouter();
       root.route().subRouter(api);
 
-      root.route().last().handler(ctx -> ctx.fail(new HttpException(404,
-          "no route for " + ctx.request().method() + " " + ctx.request().path())));
       root.route().failureHandler(ctx -> RestErrors.send(ctx, failure(ctx)));
+      root.errorHandler(404, ctx -> RestErrors.send(ctx, new HttpException(404,
+          "no route for " + ctx.request().method() + " " + ctx.request().path())));
+      root.errorHandler(405, ctx -> RestErrors.send(ctx, new HttpException(405,
+          "method " + ctx.request().method() + " is not allowed on " + ctx.request().path())));
       return root;
     });
   }

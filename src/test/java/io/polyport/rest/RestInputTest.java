@@ -1,0 +1,110 @@
+package io.polyport.rest;
+
+import io.polyport.testing.TestApp;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What REST does with bad input: a problem document with the right status, and nothing stored. */
+class RestInputTest {
+  static TestApp app;
+
+  @BeforeAll
+  static void start() {
+    app = TestApp.start(new JsonObject().put("limits", new JsonObject().put("restMaxBodyBytes", 4096)));
+  }
+
+  @AfterAll
+  static void stop() {
+    app.close();
+  }
+
+  static JsonObject problem(HttpResponse<Buffer> resp, int status, String code) {
+    assertThat(resp.statusCode()).isEqualTo(status);
+    assertThat(resp.getHeader("content-type")).isEqualTo("application/problem+json");
+    JsonObject p = resp.bodyAsJsonObject();
+    assertThat(p.getString("code")).isEqualTo(code);
+    assertThat(p.getInteger("status")).isEqualTo(status);
+    assertThat(p.getString("title")).isNotBlank();
+    assertThat(p.getString("detail")).isNotBlank();
+    return p;
+  }
+
+  HttpResponse<Buffer> post(String path, String contentType, String body) {
+    return app.web.post(path).putHeader("content-type", contentType).sendBuffer(Buffer.buffer(body)).await();
+  }
+
+  long stored() {
+    return app.web.get("/users").send().await().bodyAsJsonArray().size();
+  }
+
+  @Test
+  void createAnswersLocationAndEtag() {
+    var resp = post("/users", "application/json", "{\"name\":\"Ann\",\"email\":\"ann@example.com\"}");
+    assertThat(resp.statusCode()).isEqualTo(201);
+    String id = resp.bodyAsJsonObject().getString("id");
+    assertThat(resp.getHeader("location")).isEqualTo("/users/" + id);
+    assertThat(resp.getHeader("etag")).isEqualTo("\"1\"");
+  }
+
+  @Test
+  void malformedBodiesAreBadRequestsAndStoreNothing() {
+    long before = stored();
+    assertThat(problem(post("/users", "application/json", "{\"name\":\"A\",\"email\":\"a@b.cd\",\"role\":\"admin\"}"), 400, "INVALID_ARGUMENT")
+        .getString("detail")).contains("role");
+    assertThat(problem(post("/users", "application/json", "{\"name\":\"A\",\"email\":\"a@b.cd\",\"$where\":\"1\"}"), 400, "INVALID_ARGUMENT")
+        .getString("detail")).contains("$where");
+    problem(post("/users", "application/json", "{\"name\":{\"$gt\":\"\"},\"email\":\"a@b.cd\"}"), 400, "INVALID_ARGUMENT");
+    problem(post("/users", "application/json", "{\"name\":\"A\",\"email\":\"a@b.cd\",\"age\":\"old\"}"), 400, "INVALID_ARGUMENT");
+    problem(post("/users", "application/json", "{\"name\":\"A\","), 400, "INVALID_ARGUMENT");
+    problem(post("/users", "application/json", "[]"), 400, "INVALID_ARGUMENT");
+    problem(post("/users", "text/plain", "name=A"), 400, "INVALID_ARGUMENT");
+    assertThat(stored()).isEqualTo(before);
+  }
+
+  @Test
+  void bodyOverTheLimitIs413() {
+    problem(post("/users", "application/json", "{\"name\":\"" + "x".repeat(5000) + "\",\"email\":\"big@example.com\"}"),
+        413, "RESOURCE_EXHAUSTED");
+  }
+
+  @Test
+  void ifMatchMustBeOneQuotedVersion() {
+    String id = post("/users", "application/json", "{\"name\":\"Bo\",\"email\":\"bo@example.com\"}").bodyAsJsonObject().getString("id");
+    for (String bad : new String[] {"1", "\"x\"", "\"\""}) {
+      var resp = app.web.patch("/users/" + id).putHeader("if-match", bad).sendJsonObject(new JsonObject().put("name", "B")).await();
+      assertThat(problem(resp, 400, "INVALID_ARGUMENT").getString("detail"))
+          .isEqualTo("If-Match must be one version as a quoted entity tag, such as \"3\"");
+    }
+    for (String undecodable : new String[] {"\"1\", \"2\"", "W/\"1\""}) {
+      var resp = app.web.patch("/users/" + id).putHeader("if-match", undecodable).sendJsonObject(new JsonObject().put("name", "B")).await();
+      problem(resp, 400, "INVALID_ARGUMENT");
+    }
+    var star = app.web.patch("/users/" + id).putHeader("if-match", "*").sendJsonObject(new JsonObject().put("name", "B")).await();
+    assertThat(star.statusCode()).isEqualTo(200);
+    var zero = app.web.delete("/users/" + id).putHeader("if-match", "\"0\"").send().await();
+    problem(zero, 412, "FAILED_PRECONDITION");
+  }
+
+  @Test
+  void patchRejectsImmutableAndUnknownProperties() {
+    String id = post("/users", "application/json", "{\"name\":\"Cy\",\"email\":\"cy@example.com\"}").bodyAsJsonObject().getString("id");
+    for (String prop : new String[] {"id", "version", "createTime", "nickname"}) {
+      var resp = app.web.patch("/users/" + id).sendJsonObject(new JsonObject().put(prop, "x")).await();
+      problem(resp, 400, "INVALID_ARGUMENT");
+    }
+    assertThat(app.web.get("/users/" + id).send().await().bodyAsJsonObject().getInteger("version")).isEqualTo(1);
+  }
+
+  @Test
+  void unknownRoutesAndMethodsAreProblems() {
+    assertThat(problem(app.web.get("/nope").send().await(), 404, "NOT_FOUND").getString("detail"))
+        .isEqualTo("no route for GET /nope");
+    problem(app.web.put("/users/0123456789abcdef01234567").sendJsonObject(new JsonObject()).await(), 405, "INVALID_ARGUMENT");
+  }
+}

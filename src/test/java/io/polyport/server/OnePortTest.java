@@ -1,0 +1,82 @@
+package io.polyport.server;
+
+import com.google.protobuf.util.JsonFormat;
+import io.polyport.testing.TestApp;
+import io.polyport.users.v1.CreateUserRequest;
+import io.polyport.users.v1.GetUserRequest;
+import io.polyport.users.v1.User;
+import io.polyport.users.v1.UserServiceGrpcClient;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** REST over HTTP/1.1 and HTTP/2 and gRPC, on the one port, answering the same bytes for the same user. */
+class OnePortTest {
+  static TestApp app;
+
+  @BeforeAll
+  static void start() {
+    app = TestApp.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    app.close();
+  }
+
+  @Test
+  void restBodyIsTheProto3JsonOfTheGrpcAnswer() throws Exception {
+    User created = app.blocking().createUser(CreateUserRequest.newBuilder().setName("Grace")
+        .setEmail("grace@example.com").addTags("navy").build());
+    User viaGrpcJava = app.blocking().getUser(GetUserRequest.newBuilder().setId(created.getId()).build());
+    User viaVertx = app.grpc.unary(UserServiceGrpcClient.GetUser, GetUserRequest.newBuilder().setId(created.getId()).build()).await();
+    String rest = app.web.get("/users/" + created.getId()).send().await().bodyAsString();
+
+    String proto3Json = JsonFormat.printer().alwaysPrintFieldsWithNoPresence().omittingInsignificantWhitespace().print(viaGrpcJava);
+    assertThat(rest).isEqualTo(proto3Json);
+    assertThat(viaVertx).isEqualTo(viaGrpcJava);
+    // fields without presence are printed at their default; age (optional) is left out when unset
+    assertThat(new JsonObject(rest).fieldNames())
+        .containsExactlyInAnyOrder("id", "name", "email", "tags", "createTime", "updateTime", "version");
+  }
+
+  @Test
+  void http1AndH2cPriorKnowledgeAndH2cUpgradeAllServeRestOnTheGrpcPort() {
+    String id = app.blocking().createUser(CreateUserRequest.newBuilder().setName("Linus")
+        .setEmail("linus@example.com").build()).getId();
+    var http1 = app.web.get("/users/" + id).send().await();
+    var prior = app.h2c(false).get("/users/" + id).send().await();
+    var upgrade = app.h2c(true).get("/users/" + id).send().await();
+    assertThat(http1.version()).isEqualTo(HttpVersion.HTTP_1_1);
+    assertThat(prior.version()).isEqualTo(HttpVersion.HTTP_2);
+    assertThat(upgrade.version()).isEqualTo(HttpVersion.HTTP_2);
+    assertThat(List.of(http1.statusCode(), prior.statusCode(), upgrade.statusCode())).containsOnly(200);
+    assertThat(prior.bodyAsString()).isEqualTo(http1.bodyAsString()).isEqualTo(upgrade.bodyAsString());
+  }
+
+  @Test
+  void concurrentCreatesWithOneEmailYieldExactlyOneUser() {
+    List<Future<String>> outcomes = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      var body = new JsonObject().put("name", "racer " + i).put("email", (i % 2 == 0 ? "RACE" : "race") + "@example.com");
+      if (i % 2 == 0) {
+        outcomes.add(app.web.post("/users").sendJsonObject(body).map(r -> String.valueOf(r.statusCode())));
+      } else {
+        outcomes.add(app.grpc.unary(UserServiceGrpcClient.CreateUser, CreateUserRequest.newBuilder()
+                .setName(body.getString("name")).setEmail(body.getString("email")).build())
+            .map(u -> "201").recover(e -> Future.succeededFuture(e.getMessage())));
+      }
+    }
+    List<String> results = Future.all(outcomes).await().list();
+    assertThat(results.stream().filter("201"::equals)).hasSize(1);
+    assertThat(results.stream().filter(r -> r.equals("409") || r.startsWith("ALREADY_EXISTS"))).hasSize(19);
+  }
+}

@@ -1,0 +1,97 @@
+package io.polyport.testing;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.polyport.AppConfig;
+import io.polyport.server.Polyport;
+import io.polyport.users.v1.UserServiceGrpc;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.grpc.client.GrpcClient;
+
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real server on a random port over its embedded database (in memory unless a data dir is given,
+ * a fresh database name each time), with the three kinds of client the tests use: the Vert.x web client
+ * (HTTP/1.1), the Vert.x gRPC client and grpc-java over Netty.
+ */
+public final class TestApp implements AutoCloseable {
+  public final Vertx vertx;
+  public final Polyport app;
+  public final WebClient web;
+  public final GrpcClient grpcClient;
+  public final VertxGrpc grpc;
+  public final ManagedChannel channel;
+
+  private TestApp(Vertx vertx, Polyport app) {
+    this.vertx = vertx;
+    this.app = app;
+    this.web = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(app.port()));
+    this.grpcClient = GrpcClient.client(vertx);
+    this.grpc = new VertxGrpc(grpcClient, SocketAddress.inetSocketAddress(app.port(), "127.0.0.1"));
+    this.channel = ManagedChannelBuilder.forAddress("127.0.0.1", app.port()).usePlaintext().build();
+  }
+
+  /** A server with default settings, in memory. */
+  public static TestApp start() {
+    return start(new JsonObject());
+  }
+
+  /** A server with these config keys (as in conf/config.json) on top of the test defaults. */
+  public static TestApp start(JsonObject overrides) {
+    Vertx vertx = Vertx.vertx();
+    return start(vertx, overrides);
+  }
+
+  public static TestApp start(Vertx vertx, JsonObject overrides) {
+    JsonObject config = defaults().mergeIn(overrides, true);
+    Polyport app = Polyport.start(vertx, AppConfig.from(config, Map.of())).await();
+    return new TestApp(vertx, app);
+  }
+
+  public static JsonObject defaults() {
+    return new JsonObject()
+        .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0).put("instances", 2))
+        .put("mongo", new JsonObject().put("database", "t" + UUID.randomUUID().toString().replace("-", "")))
+        .put("embedded", new JsonObject().put("dataDir", "memory"));
+  }
+
+  public int port() {
+    return app.port();
+  }
+
+  public UserServiceGrpc.UserServiceBlockingStub blocking() {
+    return UserServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+  }
+
+  public UserServiceGrpc.UserServiceStub async() {
+    return UserServiceGrpc.newStub(channel);
+  }
+
+  /** A WebClient speaking HTTP/2 (h2c): prior knowledge, or the HTTP/1.1 Upgrade dance when {@code upgrade}. */
+  public WebClient h2c(boolean upgrade) {
+    return WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port())
+        .setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(upgrade));
+  }
+
+  @Override
+  public void close() {
+    channel.shutdownNow();
+    try {
+      channel.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    web.close();
+    grpcClient.close().await();
+    app.stop().await();
+    vertx.close().await();
+  }
+}
