@@ -9,8 +9,12 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
+import io.vertx.json.schema.OutputUnit;
+import io.vertx.openapi.validation.SchemaValidationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.util.List;
 
 /**
  * The REST error table: the only place that picks an HTTP status for an error, and the one writer of
@@ -60,6 +64,8 @@ public final class RestErrors {
     }
     if (failure instanceof ServiceException se) {
       write(ctx, status(se.code()), se.code(), se.getMessage());
+    } else if (failure instanceof HttpException he && he.getCause() instanceof SchemaValidationException invalid) {
+      write(ctx, 400, ErrorCode.INVALID_ARGUMENT, schemaDetail(invalid, he.getPayload()));
     } else if (failure instanceof HttpException he) {
       int status = he.getStatusCode();
       String detail = he.getPayload() != null ? he.getPayload() : HttpResponseStatus.valueOf(status).reasonPhrase();
@@ -69,6 +75,38 @@ public final class RestErrors {
           RequestIds.of(ctx), failure);
       write(ctx, 500, ErrorCode.INTERNAL, "internal error");
     }
+  }
+
+  /**
+   * The most specific schema error, in words: "the body is invalid at #/age: Instance type string is
+   * invalid. Expected integer", or "the body has unknown property 'x'".
+   */
+  static String schemaDetail(SchemaValidationException invalid, String fallback) {
+    List<OutputUnit> errors = invalid.getOutputUnit() == null || invalid.getOutputUnit().getErrors() == null
+        ? List.of() : invalid.getOutputUnit().getErrors();
+    OutputUnit deepest = null;
+    for (OutputUnit e : errors) {
+      String keyword = e.getKeywordLocation();
+      if (keyword == null || keyword.equals("#/properties") || keyword.equals("#/additionalProperties") || keyword.endsWith("/items")) {
+        continue;
+      }
+      boolean typeError = keyword.endsWith("/type");
+      boolean deepestIsType = deepest != null && deepest.getKeywordLocation().endsWith("/type");
+      if (deepest == null || typeError && !deepestIsType
+          || typeError == deepestIsType && keyword.length() > deepest.getKeywordLocation().length()) {
+        deepest = e;
+      }
+    }
+    if (deepest != null) {
+      return "the body is invalid at " + deepest.getInstanceLocation() + ": " + deepest.getError();
+    }
+    for (OutputUnit e : errors) {
+      if ("#/additionalProperties".equals(e.getKeywordLocation()) && e.getInstanceLocation() != null) {
+        String location = e.getInstanceLocation();
+        return "the body has unknown property '" + location.substring(location.lastIndexOf('/') + 1) + "'";
+      }
+    }
+    return fallback;
   }
 
   static void write(RoutingContext ctx, int status, ErrorCode code, String detail) {
