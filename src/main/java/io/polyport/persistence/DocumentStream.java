@@ -12,10 +12,13 @@ import io.vertx.core.streams.ReadStream;
  */
 final class DocumentStream implements ClosableReadStream<User> {
   private final ReadStream<JsonObject> cursor;
+  private final CursorStats stats;
+  private boolean opened;
   private boolean closed;
 
-  DocumentStream(ReadStream<JsonObject> cursor) {
+  DocumentStream(ReadStream<JsonObject> cursor, CursorStats stats) {
     this.cursor = cursor;
+    this.stats = stats;
   }
 
   @Override
@@ -23,14 +26,27 @@ final class DocumentStream implements ClosableReadStream<User> {
     if (closed) {
       return this;
     }
-    cursor.handler(handler == null ? null : doc -> handler.handle(UserDocuments.toUser(doc)));
+    if (handler == null) {
+      close();
+      return this;
+    }
+    if (!opened) {
+      opened = true;
+      stats.opened();
+    }
+    cursor.handler(doc -> {
+      stats.read();
+      handler.handle(UserDocuments.toUser(doc));
+    });
     return this;
   }
 
   @Override
   public ReadStream<User> exceptionHandler(Handler<Throwable> handler) {
-    cursor.exceptionHandler(handler == null ? null
-        : e -> handler.handle(MongoErrors.translate(e) != null ? MongoErrors.translate(e) : e));
+    cursor.exceptionHandler(handler == null ? null : e -> {
+      finished();
+      handler.handle(MongoErrors.translate(e) != null ? MongoErrors.translate(e) : e);
+    });
     return this;
   }
 
@@ -54,17 +70,29 @@ final class DocumentStream implements ClosableReadStream<User> {
 
   @Override
   public ReadStream<User> endHandler(Handler<Void> endHandler) {
-    cursor.endHandler(endHandler);
+    cursor.endHandler(endHandler == null ? null : v -> {
+      finished();
+      endHandler.handle(null);
+    });
     return this;
   }
 
   @Override
   public void close() {
     if (!closed) {
-      closed = true;
       cursor.exceptionHandler(null);
       cursor.endHandler(null);
       cursor.handler(null);
+      finished();
+    }
+  }
+
+  private void finished() {
+    if (!closed) {
+      closed = true;
+      if (opened) {
+        stats.closed();
+      }
     }
   }
 }

@@ -33,10 +33,15 @@ public final class MongoUserRepository implements UserRepository {
   static final String COLLECTION = "users";
   private final MongoClient mongo;
   private final int listBatchSize;
+  private final CursorStats cursorStats = new CursorStats();
 
   public MongoUserRepository(MongoClient mongo, int listBatchSize) {
     this.mongo = mongo;
     this.listBatchSize = listBatchSize;
+  }
+
+  public CursorStats cursorStats() {
+    return cursorStats;
   }
 
   @Override
@@ -114,7 +119,7 @@ public final class MongoUserRepository implements UserRepository {
     if (query.limit() > 0) {
       options.setLimit(query.limit());
     }
-    return new DocumentStream(mongo.findBatchWithOptions(COLLECTION, filter, options));
+    return new DocumentStream(mongo.findBatchWithOptions(COLLECTION, filter, options), cursorStats);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.polyport.server;
 
 import io.polyport.AppConfig;
+import io.polyport.persistence.CursorStats;
 import io.polyport.persistence.EmbeddedMongo;
 import io.polyport.persistence.MongoUserRepository;
 import io.polyport.persistence.UserRepository;
@@ -29,11 +30,11 @@ public final class Polyport {
   private final Vertx vertx;
   private final AppConfig config;
   private final EmbeddedMongo embedded;
-  private final UserRepository repository;
+  private final MongoUserRepository repository;
   private final String deploymentId;
   private final int port;
 
-  private Polyport(Vertx vertx, AppConfig config, EmbeddedMongo embedded, UserRepository repository,
+  private Polyport(Vertx vertx, AppConfig config, EmbeddedMongo embedded, MongoUserRepository repository,
                    String deploymentId, int port) {
     this.vertx = vertx;
     this.config = config;
@@ -108,6 +109,11 @@ public final class Polyport {
 
   public int port() {
     return port;
+  }
+
+  /** What the list cursors read and how many are open (for metrics and tests). */
+  public CursorStats cursorStats() {
+    return repository.cursorStats();
   }
 
   public AppConfig config() {
