@@ -10,6 +10,7 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 
 /** Loads the configuration, starts Polyport and logs the address; stops it cleanly on SIGTERM. */
 @Command(name = "polyport", mixinStandardHelpOptions = true,
@@ -49,9 +50,14 @@ public final class Main implements Callable<Integer> {
         config.mongo().embedded() ? ", embedded database at " + app.mongoUri() : "");
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
-        app.stop().eventually(vertx::close).await();
+        app.stop().await(30, TimeUnit.SECONDS);
       } catch (Exception e) {
         LOG.warn("shutdown: {}", e.getMessage());
+      }
+      try {
+        vertx.close().await(10, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        LOG.warn("closing Vert.x: {}", e.getMessage());
       }
     }, "polyport-shutdown"));
     return 0;
