@@ -8,84 +8,170 @@ import io.polyport.domain.ServiceException;
 import io.polyport.users.v1.CreateUserRequest;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.parsetools.RecordParser;
 import io.vertx.core.streams.ReadStream;
+
+import java.nio.charset.StandardCharsets;
 
 /**
  * An NDJSON body as a stream of import records, one per non-blank line, with backpressure down to the
- * socket. A line that is not a CreateUserRequest becomes a rejected record; a line over the size
- * limit becomes the record that stops the import.
+ * socket: while the consumer is paused, no more of the body is read. A line that is not a
+ * CreateUserRequest becomes a rejected record; a line longer than the limit becomes the record that
+ * stops the import (what is buffered is bounded by one chunk plus one line).
  */
 final class NdjsonRecords implements ReadStream<ImportRecord> {
-  private final RecordParser lines;
+  private final ReadStream<Buffer> body;
   private final int maxLineBytes;
+  private Buffer pending = Buffer.buffer();
+  private int start;
+  private long demand = Long.MAX_VALUE;
+  private boolean bodyEnded;
+  private boolean finished;
+  private boolean draining;
   private Handler<ImportRecord> handler;
-  private boolean stopped;
+  private Handler<Void> endHandler;
+  private Handler<Throwable> exceptionHandler;
 
   NdjsonRecords(ReadStream<Buffer> body, int maxLineBytes) {
+    this.body = body;
     this.maxLineBytes = maxLineBytes;
-    this.lines = RecordParser.newDelimited("\n", body).maxRecordSize(maxLineBytes);
   }
 
   @Override
   public ReadStream<ImportRecord> handler(Handler<ImportRecord> handler) {
     this.handler = handler;
-    lines.handler(handler == null ? null : this::line);
-    return this;
-  }
-
-  private void line(Buffer line) {
-    if (stopped) {
-      return;
+    if (handler == null) {
+      body.handler(null);
+      return this;
     }
-    String text = line.toString().strip();
-    if (text.isEmpty()) {
-      return;
-    }
-    ImportRecord record;
-    try {
-      record = ImportRecord.of(UserProtos.fromProto(ProtoJson.parse(text, CreateUserRequest.newBuilder()).build()));
-    } catch (ServiceException e) {
-      record = ImportRecord.rejected(e);
-    }
-    handler.handle(record);
-  }
-
-  @Override
-  public ReadStream<ImportRecord> exceptionHandler(Handler<Throwable> exceptionHandler) {
-    lines.exceptionHandler(e -> {
-      if (e instanceof IllegalStateException && !stopped && handler != null) {
-        stopped = true;
-        handler.handle(ImportRecord.stop(new ServiceException(ErrorCode.RESOURCE_EXHAUSTED,
-            "a line exceeds the limit of " + maxLineBytes + " bytes")));
-      } else if (exceptionHandler != null) {
+    body.exceptionHandler(e -> {
+      if (exceptionHandler != null && !finished) {
         exceptionHandler.handle(e);
       }
     });
+    body.endHandler(v -> {
+      bodyEnded = true;
+      drain();
+    });
+    body.handler(chunk -> {
+      pending.appendBuffer(chunk);
+      drain();
+    });
+    return this;
+  }
+
+  /** Emits every complete line while there is demand; the last line needs no newline once the body ended. */
+  private void drain() {
+    if (draining) {
+      return;
+    }
+    draining = true;
+    try {
+      drainLines();
+    } finally {
+      draining = false;
+    }
+  }
+
+  private void drainLines() {
+    while (!finished && demand > 0) {
+      int newline = indexOfNewline();
+      int end = newline >= 0 ? newline : (bodyEnded ? pending.length() : -1);
+      if (end < 0) {
+        if (pending.length() - start > maxLineBytes) {
+          stop();
+        }
+        break;
+      }
+      if (end - start > maxLineBytes) {
+        stop();
+        break;
+      }
+      String line = pending.getString(start, end, StandardCharsets.UTF_8.name()).strip();
+      start = newline >= 0 ? newline + 1 : pending.length();
+      if (!line.isEmpty()) {
+        if (demand != Long.MAX_VALUE) {
+          demand--;
+        }
+        handler.handle(parse(line));
+      }
+      if (start >= pending.length() && bodyEnded) {
+        break;
+      }
+    }
+    compact();
+    if (!finished && bodyEnded && start >= pending.length()) {
+      finished = true;
+      if (endHandler != null) {
+        endHandler.handle(null);
+      }
+    } else if (!bodyEnded && !finished) {
+      if (demand > 0) {
+        body.resume();
+      } else {
+        body.pause();
+      }
+    }
+  }
+
+  private int indexOfNewline() {
+    for (int i = start; i < pending.length(); i++) {
+      if (pending.getByte(i) == '\n') {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private void compact() {
+    if (start > 0) {
+      pending = pending.getBuffer(start, pending.length());
+      start = 0;
+    }
+  }
+
+  private void stop() {
+    finished = true;
+    body.pause();
+    handler.handle(ImportRecord.stop(new ServiceException(ErrorCode.RESOURCE_EXHAUSTED,
+        "a line exceeds the limit of " + maxLineBytes + " bytes")));
+  }
+
+  private static ImportRecord parse(String line) {
+    try {
+      return ImportRecord.of(UserProtos.fromProto(ProtoJson.parse(line, CreateUserRequest.newBuilder()).build()));
+    } catch (ServiceException e) {
+      return ImportRecord.rejected(e);
+    }
+  }
+
+  @Override
+  public ReadStream<ImportRecord> exceptionHandler(Handler<Throwable> handler) {
+    this.exceptionHandler = handler;
     return this;
   }
 
   @Override
   public ReadStream<ImportRecord> pause() {
-    lines.pause();
+    demand = 0;
+    body.pause();
     return this;
   }
 
   @Override
   public ReadStream<ImportRecord> resume() {
-    lines.resume();
-    return this;
+    return fetch(Long.MAX_VALUE);
   }
 
   @Override
   public ReadStream<ImportRecord> fetch(long amount) {
-    lines.fetch(amount);
+    demand = amount == Long.MAX_VALUE || demand + amount < 0 ? Long.MAX_VALUE : demand + amount;
+    drain();
     return this;
   }
 
   @Override
   public ReadStream<ImportRecord> endHandler(Handler<Void> endHandler) {
-    lines.endHandler(endHandler);
+    this.endHandler = endHandler;
     return this;
   }
 }

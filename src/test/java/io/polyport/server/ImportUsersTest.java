@@ -1,0 +1,196 @@
+package io.polyport.server;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import io.polyport.testing.TestApp;
+import io.polyport.users.v1.CreateUserRequest;
+import io.polyport.users.v1.ImportError;
+import io.polyport.users.v1.ImportUsersResponse;
+import io.polyport.users.v1.ListUsersRequest;
+import io.polyport.users.v1.UserServiceGrpcClient;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * ImportUsers / POST /users/import: exact counts and per-record errors for a mix of good, invalid, duplicate
+ * and malformed records, across batch boundaries; limits end the import with RESOURCE_EXHAUSTED / 413 and
+ * report what was stored; what `created` says is what the database holds.
+ */
+class ImportUsersTest {
+  static TestApp app;
+  static final AtomicInteger RUN = new AtomicInteger();
+
+  @BeforeAll
+  static void start() {
+    app = TestApp.start(new JsonObject().put("limits", new JsonObject()
+        .put("importBatchSize", 3).put("importMaxRecords", 20).put("importMaxLineBytes", 512)));
+  }
+
+  @AfterAll
+  static void stop() {
+    app.close();
+  }
+
+  static CreateUserRequest user(String tag, String name, String email) {
+    return CreateUserRequest.newBuilder().setName(name).setEmail(email).addTags(tag).build();
+  }
+
+  /** Ten records (indexes 0-9): six stored, four rejected for different reasons; spans four batches of three. */
+  static List<CreateUserRequest> mix(String tag) {
+    String existing = tag + "-existing@example.com";
+    app.blocking().createUser(user("other", "Existing", existing));
+    return List.of(
+        user(tag, "Good 0", tag + "0@example.com"),
+        user(tag, "Bad email", "nope"),
+        user(tag, "Good 2", tag + "2@example.com"),
+        user(tag, "Dup of 0", (tag + "0@EXAMPLE.com").toUpperCase()),
+        user(tag, "Good 4", tag + "4@example.com"),
+        user(tag, "", tag + "5@example.com"),
+        user(tag, "Dup of db", existing),
+        user(tag, "Good 7", tag + "7@example.com"),
+        user(tag, "Good 8", tag + "8@example.com"),
+        user(tag, "Good 9", tag + "9@example.com"));
+  }
+
+  static void assertMixResult(String tag, ImportUsersResponse r) {
+    assertThat(r.getCreated()).isEqualTo(6);
+    assertThat(r.getFailed()).isEqualTo(4);
+    assertThat(r.getErrorsList()).containsExactlyInAnyOrder(
+        ImportError.newBuilder().setIndex(1).setCode(3).setMessage("email is not a valid address").build(),
+        ImportError.newBuilder().setIndex(3).setCode(6).setMessage("a user with email " + tag + "0@example.com already exists").build(),
+        ImportError.newBuilder().setIndex(5).setCode(3).setMessage("name must be 1-200 characters after trimming").build(),
+        ImportError.newBuilder().setIndex(6).setCode(6).setMessage("a user with email " + tag + "-existing@example.com already exists").build());
+    assertThat(stored(tag)).isEqualTo(6);
+  }
+
+  static long stored(String tag) {
+    List<String> names = new ArrayList<>();
+    app.blocking().listUsers(ListUsersRequest.newBuilder().setTag(tag).build()).forEachRemaining(u -> names.add(u.getName()));
+    return names.size();
+  }
+
+  static String tag() {
+    return "imp" + RUN.incrementAndGet();
+  }
+
+  @Test
+  void grpcJavaClientStream() {
+    String tag = tag();
+    assertMixResult(tag, importWithGrpcJava(mix(tag)));
+  }
+
+  @Test
+  void vertxGrpcClientStream() {
+    String tag = tag();
+    List<CreateUserRequest> records = mix(tag);
+    var response = app.grpc.request(UserServiceGrpcClient.ImportUsers).compose(req -> {
+      records.forEach(req::write);
+      return req.end().compose(v -> req.response());
+    }).compose(resp -> resp.last()).await();
+    assertMixResult(tag, response);
+  }
+
+  @Test
+  void restNdjsonWithAMalformedLine() {
+    String tag = tag();
+    StringBuilder body = new StringBuilder();
+    for (CreateUserRequest r : mix(tag)) {
+      body.append(new JsonObject().put("name", r.getName()).put("email", r.getEmail()).put("tags", List.of(tag)).encode()).append('\n');
+    }
+    body.append("{\"name\": \"broken\n");                     // index 10: not JSON
+    body.append("\n");                                        // blank lines are skipped
+    body.append("{\"name\":\"X\",\"email\":\"" + tag + "x@example.com\",\"role\":\"admin\"}\n"); // index 11: unknown field
+    body.append("{\"name\":\"Last\",\"email\":\"" + tag + "last@example.com\",\"tags\":[\"" + tag + "\"]}"); // 12, no final newline
+    var resp = app.web.post("/users/import").putHeader("content-type", "application/x-ndjson")
+        .sendBuffer(Buffer.buffer(body.toString())).await();
+    assertThat(resp.statusCode()).isEqualTo(200);
+    JsonObject result = resp.bodyAsJsonObject();
+    assertThat(result.getInteger("created")).isEqualTo(7);
+    assertThat(result.getInteger("failed")).isEqualTo(6);
+    var errors = result.getJsonArray("errors");
+    assertThat(errors.stream().map(e -> ((JsonObject) e).getInteger("index")).toList()).containsExactlyInAnyOrder(1, 3, 5, 6, 10, 11);
+    assertThat(errors.stream().map(e -> (JsonObject) e).filter(e -> e.getInteger("index") >= 10)
+        .map(e -> e.getInteger("code")).toList()).containsOnly(3);
+    assertThat(stored(tag)).isEqualTo(7);
+  }
+
+  @Test
+  void tooManyRecordsStopsTheImportAndReportsWhatWasStored() {
+    String tag = tag();
+    List<CreateUserRequest> records = new ArrayList<>();
+    for (int i = 0; i < 25; i++) {
+      records.add(user(tag, "n" + i, tag + "-" + i + "@example.com"));
+    }
+    assertThatThrownBy(() -> importWithGrpcJava(records))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+          assertThat(e.getStatus().getDescription()).isEqualTo("the import is limited to 20 records; stored 20, rejected 0");
+        });
+    assertThat(stored(tag)).isEqualTo(20);
+
+    String restTag = tag();
+    StringBuilder body = new StringBuilder();
+    for (int i = 0; i < 25; i++) {
+      body.append(new JsonObject().put("name", "n" + i).put("email", restTag + "-" + i + "@example.com").put("tags", List.of(restTag)).encode()).append('\n');
+    }
+    var resp = app.web.post("/users/import").putHeader("content-type", "application/x-ndjson").sendBuffer(Buffer.buffer(body.toString())).await();
+    assertThat(resp.statusCode()).isEqualTo(413);
+    assertThat(resp.bodyAsJsonObject().getInteger("created")).isEqualTo(20);
+    assertThat(stored(restTag)).isEqualTo(20);
+  }
+
+  @Test
+  void aLineOverTheLimitStopsTheImportAndReportsWhatWasStored() {
+    String tag = tag();
+    String body = new JsonObject().put("name", "ok").put("email", tag + "1@example.com").put("tags", List.of(tag)).encode() + "\n"
+        + new JsonObject().put("name", "x".repeat(600)).put("email", tag + "2@example.com").encode() + "\n";
+    var resp = app.web.post("/users/import").putHeader("content-type", "application/x-ndjson").sendBuffer(Buffer.buffer(body)).await();
+    assertThat(resp.statusCode()).isEqualTo(413);
+    assertThat(resp.bodyAsJsonObject().getInteger("created")).isEqualTo(1);
+    assertThat(resp.getHeader("x-import-stopped")).isEqualTo("a line exceeds the limit of 512 bytes");
+    assertThat(stored(tag)).isEqualTo(1);
+  }
+
+  @Test
+  void wrongContentTypeIsRefused() {
+    var resp = app.web.post("/users/import").putHeader("content-type", "application/json").sendBuffer(Buffer.buffer("{}")).await();
+    assertThat(resp.statusCode()).isEqualTo(415);
+    assertThat(resp.getHeader("content-type")).isEqualTo("application/problem+json");
+  }
+
+  static ImportUsersResponse importWithGrpcJava(List<CreateUserRequest> records) {
+    CompletableFuture<ImportUsersResponse> done = new CompletableFuture<>();
+    StreamObserver<CreateUserRequest> requests = app.async().importUsers(new StreamObserver<>() {
+      public void onNext(ImportUsersResponse value) {
+        done.complete(value);
+      }
+
+      public void onError(Throwable t) {
+        done.completeExceptionally(t);
+      }
+
+      public void onCompleted() {
+      }
+    });
+    records.forEach(requests::onNext);
+    requests.onCompleted();
+    try {
+      return done.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      throw (RuntimeException) e.getCause();
+    }
+  }
+
+}
