@@ -11,7 +11,7 @@ import java.util.Map;
  * All configuration, built and validated once at start from conf/config.json overridden by environment
  * variables (see the table in README.md). Immutable; handed to everything that needs a setting.
  */
-public record AppConfig(Http http, Mongo mongo, Limits limits) {
+public record AppConfig(Http http, Mongo mongo, Limits limits, Feed feed) {
 
   /** The one listening port. {@code instances} verticles (one per event loop) share it. */
   public record Http(String host, int port, int instances) {
@@ -31,6 +31,13 @@ public record AppConfig(Http http, Mongo mongo, Limits limits) {
   /** Sizes and counts that bound what one request may cost. */
   public record Limits(int grpcMaxMessageBytes, long restMaxBodyBytes, int importBatchSize,
                        long importMaxRecords, int importMaxLineBytes, int listBatchSize) {
+  }
+
+  /**
+   * Live feeds: each subscriber may fall {@code queueSize} events behind before it is ended; the last
+   * {@code history} events are kept for resumes; SSE streams send a comment every {@code heartbeat}.
+   */
+  public record Feed(int queueSize, int history, Duration heartbeat) {
   }
 
   /** Reads {@code file} (if it exists) and the process environment. */
@@ -69,7 +76,15 @@ public record AppConfig(Http http, Mongo mongo, Limits limits) {
         k.longValue("limits.importMaxRecords", "IMPORT_MAX_RECORDS", 10_000_000, 1, Integer.MAX_VALUE),
         k.integer("limits.importMaxLineBytes", "IMPORT_MAX_LINE_BYTES", 64 * 1024, 256, 16 * 1024 * 1024),
         k.integer("limits.listBatchSize", "LIST_BATCH_SIZE", 1000, 1, 100_000));
-    return new AppConfig(http, mongo, limits);
+    var feed = new Feed(
+        k.integer("feed.queueSize", "FEED_QUEUE_SIZE", 1000, 1, 1_000_000),
+        k.integer("feed.history", "FEED_HISTORY", 10_000, 1, 10_000_000),
+        Duration.ofMillis(k.longValue("feed.heartbeatMs", "SSE_HEARTBEAT_MS", 15_000, 10, 3_600_000)));
+    if (feed.history() < feed.queueSize()) {
+      throw ConfigKeys.bad("feed.history", "FEED_HISTORY", String.valueOf(feed.history()),
+          "at least feed.queueSize (" + feed.queueSize() + ")");
+    }
+    return new AppConfig(http, mongo, limits, feed);
   }
 
   private static String database(String name) {

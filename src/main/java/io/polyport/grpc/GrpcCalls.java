@@ -9,11 +9,15 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.grpc.common.GrpcMessage;
 import io.vertx.grpc.common.MessageSizeOverflowException;
+import io.polyport.support.ClosableReadStream;
+import io.polyport.support.Streams;
 import io.vertx.grpc.server.GrpcServerRequest;
+import io.vertx.grpc.server.GrpcServerResponse;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.zip.GZIPInputStream;
 
@@ -80,6 +84,36 @@ final class GrpcCalls {
       case "gzip" -> new GZIPInputStream(bytes);
       default -> throw ServiceException.invalid("unsupported grpc-encoding " + message.encoding());
     };
+  }
+
+  /**
+   * Sends every item of {@code source}, mapped, reading no faster than the client; closes the source when
+   * the call ends early (cancel, deadline). On failure, {@code resumeToken} (if given) supplies a trailer
+   * telling the client where to resume.
+   */
+  static <T, R> void stream(GrpcServerRequest<?, R> request, ClosableReadStream<T> source, Function<T, R> map,
+                            Supplier<String> resumeToken) {
+    GrpcServerResponse<?, R> response = request.response();
+    request.errorHandler(error -> source.close());
+    if (request.deadline() != null) {
+      request.deadline().onSuccess(v -> source.close());
+    }
+    Streams.pump(source, response, map).onComplete(done -> {
+      source.close();
+      if (done.succeeded()) {
+        try {
+          response.end();
+        } catch (IllegalStateException alreadyOver) {
+          // cancelled or past the deadline
+        }
+        return;
+      }
+      Throwable cause = done.cause();
+      if (cause instanceof ServiceException se && se.resumeToken().isEmpty() && resumeToken != null) {
+        cause = new ServiceException(se.code(), se.getMessage(), resumeToken.get());
+      }
+      GrpcErrors.fail(response, cause, request.fullMethodName());
+    });
   }
 
   /** Runs a call, turning a synchronous throw into a failed future. */

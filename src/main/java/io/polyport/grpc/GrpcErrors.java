@@ -10,6 +10,8 @@ import io.vertx.grpc.server.GrpcServerResponse;
 /** The gRPC error table: the only place that picks a gRPC status. */
 public final class GrpcErrors {
   private static final Logger LOG = LoggerFactory.getLogger(GrpcErrors.class);
+  /** Trailer of a live feed that ended early: the token of its last delivered event. */
+  public static final String RESUME_TOKEN = "polyport-resume-token";
 
   private GrpcErrors() {
   }
@@ -43,6 +45,9 @@ public final class GrpcErrors {
   public static void fail(GrpcServerResponse<?, ?> response, Throwable failure, String call) {
     ServiceException error = domain(failure, call);
     try {
+      if (!error.resumeToken().isEmpty()) {
+        response.trailers().set(RESUME_TOKEN, error.resumeToken());
+      }
       response.status(status(error.code())).statusMessage(error.getMessage()).end();
     } catch (IllegalStateException alreadyOver) {
       // the client cancelled or the deadline fired first: nobody is listening any more

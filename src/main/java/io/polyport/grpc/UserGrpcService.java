@@ -8,8 +8,6 @@ import io.polyport.domain.ImportRecord;
 import io.polyport.domain.ListQuery;
 import io.polyport.domain.ServiceException;
 import io.polyport.service.UserService;
-import io.polyport.support.ClosableReadStream;
-import io.polyport.support.Streams;
 import io.polyport.users.v1.CreateUserRequest;
 import io.polyport.users.v1.DeleteUserRequest;
 import io.polyport.users.v1.GetUserRequest;
@@ -72,25 +70,8 @@ public final class UserGrpcService {
           GrpcErrors.fail(request.response(), listed.cause(), request.fullMethodName());
           return;
         }
-        stream(request, listed.result());
+        GrpcCalls.stream(request, listed.result(), UserProtos::toProto, null);
       });
-    });
-  }
-
-  /** Sends every user of the stream, reading no faster than the client; stops the source when the call ends early. */
-  private void stream(GrpcServerRequest<?, User> request, ClosableReadStream<io.polyport.domain.User> source) {
-    GrpcServerResponse<?, User> response = request.response();
-    request.errorHandler(error -> source.close());
-    if (request.deadline() != null) {
-      request.deadline().onSuccess(v -> source.close());
-    }
-    Streams.pump(source, response, UserProtos::toProto).onComplete(done -> {
-      if (done.succeeded()) {
-        end(response, null);
-      } else {
-        source.close();
-        GrpcErrors.fail(response, done.cause(), request.fullMethodName());
-      }
     });
   }
 

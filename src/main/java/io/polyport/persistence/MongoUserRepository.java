@@ -8,11 +8,9 @@ import io.polyport.domain.ListQuery;
 import io.polyport.domain.NewUser;
 import io.polyport.domain.ServiceException;
 import io.polyport.domain.User;
-import io.polyport.domain.UserField;
 import io.polyport.domain.UserPatch;
 import io.polyport.support.ClosableReadStream;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.BulkOperation;
 import io.vertx.ext.mongo.BulkWriteOptions;
@@ -31,6 +29,7 @@ import static io.polyport.persistence.UserDocuments.*;
 /** {@link UserRepository} over vertx-mongo-client: every call is asynchronous, lists stream from a batched cursor. */
 public final class MongoUserRepository implements UserRepository {
   static final String COLLECTION = "users";
+  private static final int MAX_ATTEMPTS = 5;
   private final MongoClient mongo;
   private final int listBatchSize;
   private final CursorStats cursorStats = new CursorStats();
@@ -44,10 +43,19 @@ public final class MongoUserRepository implements UserRepository {
     return cursorStats;
   }
 
+  /**
+   * The unique email index, and (on MongoDB 6+) pre-images for change streams so that delete events carry
+   * the deleted user's tags; servers without that option just keep delete events id-only.
+   */
   @Override
   public Future<Void> ensureIndexes() {
-    return MongoErrors.mapped(mongo.createIndexWithOptions(COLLECTION, new JsonObject().put(EMAIL, 1),
-        new IndexOptions().unique(true).name("email_unique")));
+    Future<Void> index = mongo.createIndexWithOptions(COLLECTION, new JsonObject().put(EMAIL, 1),
+        new IndexOptions().unique(true).name("email_unique"));
+    return MongoErrors.mapped(index.compose(v -> mongo.runCommand("collMod", new JsonObject()
+            .put("collMod", COLLECTION)
+            .put("changeStreamPreAndPostImages", new JsonObject().put("enabled", true)))
+        .otherwiseEmpty()
+        .mapEmpty()));
   }
 
   @Override
@@ -64,46 +72,66 @@ public final class MongoUserRepository implements UserRepository {
     return MongoErrors.mapped(mongo.findOne(COLLECTION, byId(id), null).map(doc -> doc == null ? null : toUser(doc)));
   }
 
+  /**
+   * Read, then one conditional write on {@code {_id, version}} (update/delete commands, not findAndModify:
+   * those produce change events on every MongoDB-compatible server). The result is computed from the
+   * read document, which the version condition proves was the state the write applied to. Without an
+   * expected version, a concurrent change makes it retry.
+   */
   @Override
   public Future<User> update(UserPatch patch, Instant now) {
-    var set = new JsonObject().put(UPDATE_TIME, date(now));
-    var unset = new JsonObject();
-    for (UserField field : patch.mask()) {
-      switch (field) {
-        case NAME -> set.put(NAME, patch.name());
-        case EMAIL -> set.put(EMAIL, patch.email());
-        case TAGS -> set.put(TAGS, new JsonArray(new ArrayList<>(patch.tags())));
-        case AGE -> {
-          if (patch.age() == null) {
-            unset.put(AGE, "");
-          } else {
-            set.put(AGE, patch.age());
-          }
-        }
-      }
-    }
-    var change = new JsonObject().put("$set", set).put("$inc", new JsonObject().put(VERSION, 1));
-    if (!unset.isEmpty()) {
-      change.put("$unset", unset);
-    }
-    return MongoErrors.mapped(mongo.findOneAndUpdateWithOptions(COLLECTION, conditional(patch.id(), patch.expectedVersion()),
-            change, new FindOptions(), new UpdateOptions().setReturningNewDocument(true))
-        .recover(e -> Future.failedFuture(MongoErrors.isDuplicateKey(e) ? MongoErrors.duplicateEmail(patch.email()) : e))
-        .compose(doc -> doc != null ? Future.succeededFuture(toUser(doc)) : whyNot(patch.id(), patch.expectedVersion())));
+    return MongoErrors.mapped(updateAttempt(patch, now, MAX_ATTEMPTS));
+  }
+
+  private Future<User> updateAttempt(UserPatch patch, Instant now, int attemptsLeft) {
+    return current(patch.id(), patch.expectedVersion()).compose(current -> {
+      JsonObject change = UserDocuments.change(patch, now);
+      return mongo.updateCollectionWithOptions(COLLECTION, versioned(current), change, new UpdateOptions())
+          .recover(e -> Future.failedFuture(MongoErrors.isDuplicateKey(e) ? MongoErrors.duplicateEmail(patch.email()) : e))
+          .compose(result -> {
+            if (result.getDocMatched() == 1) {
+              return Future.succeededFuture(UserDocuments.applied(current, patch, now));
+            }
+            return attemptsLeft > 1 ? updateAttempt(patch, now, attemptsLeft - 1) : Future.failedFuture(contended(patch.id()));
+          });
+    });
   }
 
   @Override
   public Future<User> delete(String id, int expectedVersion) {
-    return MongoErrors.mapped(mongo.findOneAndDeleteWithOptions(COLLECTION, conditional(id, expectedVersion), new FindOptions())
-        .compose(doc -> doc != null ? Future.succeededFuture(toUser(doc)) : whyNot(id, expectedVersion)));
+    return MongoErrors.mapped(deleteAttempt(id, expectedVersion, MAX_ATTEMPTS));
   }
 
-  /** After a conditional write matched nothing: was the user missing, or at another version? */
-  private Future<User> whyNot(String id, int expectedVersion) {
-    return findById(id).compose(current -> Future.failedFuture(current == null
-        ? ServiceException.notFound(id)
-        : new ServiceException(ErrorCode.FAILED_PRECONDITION, "user " + id + " is at version " + current.version()
-            + ", not the expected version " + expectedVersion)));
+  private Future<User> deleteAttempt(String id, int expectedVersion, int attemptsLeft) {
+    return current(id, expectedVersion).compose(current -> mongo.removeDocument(COLLECTION, versioned(current))
+        .compose(result -> {
+          if (result.getRemovedCount() == 1) {
+            return Future.succeededFuture(current);
+          }
+          return attemptsLeft > 1 ? deleteAttempt(id, expectedVersion, attemptsLeft - 1) : Future.failedFuture(contended(id));
+        }));
+  }
+
+  /** The stored user, NOT_FOUND when missing, FAILED_PRECONDITION when not at the expected version (0 = any). */
+  private Future<User> current(String id, int expectedVersion) {
+    return findById(id).compose(user -> {
+      if (user == null) {
+        return Future.failedFuture(ServiceException.notFound(id));
+      }
+      if (expectedVersion != 0 && user.version() != expectedVersion) {
+        return Future.failedFuture(new ServiceException(ErrorCode.FAILED_PRECONDITION, "user " + id
+            + " is at version " + user.version() + ", not the expected version " + expectedVersion));
+      }
+      return Future.succeededFuture(user);
+    });
+  }
+
+  private static JsonObject versioned(User current) {
+    return byId(current.id()).put(VERSION, current.version());
+  }
+
+  private static ServiceException contended(String id) {
+    return new ServiceException(ErrorCode.UNAVAILABLE, "user " + id + " is being changed concurrently; retry");
   }
 
   @Override
@@ -159,11 +187,4 @@ public final class MongoUserRepository implements UserRepository {
     return new JsonObject().put(ID, oid(id));
   }
 
-  private static JsonObject conditional(String id, int expectedVersion) {
-    var query = byId(id);
-    if (expectedVersion != 0) {
-      query.put(VERSION, expectedVersion);
-    }
-    return query;
-  }
 }

@@ -23,6 +23,8 @@ public final class RestRouter {
     return OpenAPIContract.from(vertx, contract.forRouter()).map(openApi -> {
       Router root = Router.router(vertx);
       new UserImportRoute(users, config.limits()).mount(root);
+      new UserEventsRoute(users, config.feed().heartbeat()).mount(root);
+      new UserFeedSocket(users).mount(root);
       root.get("/openapi.yaml").handler(ctx -> ctx.response()
           .putHeader("content-type", "application/yaml; charset=utf-8").end(contract.yaml()));
 

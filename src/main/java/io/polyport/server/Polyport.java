@@ -3,7 +3,10 @@ package io.polyport.server;
 import io.polyport.AppConfig;
 import io.polyport.persistence.CursorStats;
 import io.polyport.persistence.EmbeddedMongo;
+import io.polyport.feed.FeedHub;
+import io.polyport.feed.Feeds;
 import io.polyport.persistence.MongoUserRepository;
+import io.polyport.persistence.UserChangeStream;
 import io.polyport.persistence.UserRepository;
 import io.polyport.rest.RestContract;
 import io.polyport.service.DefaultUserService;
@@ -31,15 +34,19 @@ public final class Polyport {
   private final AppConfig config;
   private final EmbeddedMongo embedded;
   private final MongoUserRepository repository;
+  private final UserChangeStream changes;
+  private final FeedHub hub;
   private final String deploymentId;
   private final int port;
 
   private Polyport(Vertx vertx, AppConfig config, EmbeddedMongo embedded, MongoUserRepository repository,
-                   String deploymentId, int port) {
+                   UserChangeStream changes, FeedHub hub, String deploymentId, int port) {
     this.vertx = vertx;
     this.config = config;
     this.embedded = embedded;
     this.repository = repository;
+    this.changes = changes;
+    this.hub = hub;
     this.deploymentId = deploymentId;
     this.port = port;
   }
@@ -53,10 +60,17 @@ public final class Polyport {
       String uri = db != null ? db.connectionString() : config.mongo().uri();
       MongoClient client = MongoClient.create(vertx, mongoConfig(config, uri));
       var repository = new MongoUserRepository(client, config.limits().listBatchSize());
+      var changes = new UserChangeStream(uri, config.mongo().database(), config.mongo().timeout());
+      var hub = new FeedHub(vertx, changes, config.feed().history(), config.feed().queueSize());
       return connect(vertx, config, uri, repository)
-          .compose(v -> deploy(vertx, config, repository))
-          .map(deployed -> new Polyport(vertx, config, db, repository, deployed.id(), deployed.port()))
+          .compose(v -> {
+            hub.start();
+            return deploy(vertx, config, repository, new Feeds(hub, Clock.systemUTC()));
+          })
+          .map(deployed -> new Polyport(vertx, config, db, repository, changes, hub, deployed.id(), deployed.port()))
           .onFailure(e -> {
+            hub.stop();
+            changes.close();
             client.close();
             if (db != null) {
               vertx.executeBlocking(() -> {
@@ -79,9 +93,9 @@ public final class Polyport {
   private record Deployed(String id, int port) {
   }
 
-  private static Future<Deployed> deploy(Vertx vertx, AppConfig config, UserRepository repository) {
+  private static Future<Deployed> deploy(Vertx vertx, AppConfig config, UserRepository repository, Feeds feeds) {
     UserService users = new DefaultUserService(repository, Clock.systemUTC(),
-        new DefaultUserService.ImportLimits(config.limits().importBatchSize(), config.limits().importMaxRecords()));
+        new DefaultUserService.ImportLimits(config.limits().importBatchSize(), config.limits().importMaxRecords()), feeds);
     RestContract contract = RestContract.load();
     List<ServerVerticle> verticles = new CopyOnWriteArrayList<>();
     return vertx.deployVerticle(() -> {
@@ -116,6 +130,11 @@ public final class Polyport {
     return repository.cursorStats();
   }
 
+  /** The live-feed hub (for metrics and tests). */
+  public FeedHub hub() {
+    return hub;
+  }
+
   public AppConfig config() {
     return config;
   }
@@ -127,8 +146,12 @@ public final class Polyport {
 
   /** Stops the servers, then the database connection, then the embedded database. */
   public Future<Void> stop() {
-    return vertx.undeploy(deploymentId)
-        .eventually(repository::close)
+    return hub.stop()
+        .eventually(() -> vertx.undeploy(deploymentId))
+        .eventually(() -> {
+          changes.close();
+          return repository.close();
+        })
         .eventually(() -> embedded == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {
           embedded.close();
           return null;

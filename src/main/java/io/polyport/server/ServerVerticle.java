@@ -1,6 +1,7 @@
 package io.polyport.server;
 
 import io.polyport.AppConfig;
+import io.polyport.grpc.FeedGrpcService;
 import io.polyport.grpc.UserGrpcService;
 import io.polyport.rest.RestContract;
 import io.polyport.rest.RestRouter;
@@ -37,6 +38,7 @@ public final class ServerVerticle extends VerticleBase {
         .setDeadlinePropagation(true)
         .setMaxMessageSize(config.limits().grpcMaxMessageBytes()));
     new UserGrpcService(users, config.limits().grpcMaxMessageBytes()).bind(grpc);
+    new FeedGrpcService(users, config.limits().grpcMaxMessageBytes()).bind(grpc);
     return RestRouter.create(vertx, config, contract, users).compose(router -> {
       server = vertx.createHttpServer(HttpOptions.server(config))
           .requestHandler(request -> dispatch(request, grpc, router));

@@ -1,16 +1,22 @@
 package io.polyport.service;
 
+import io.polyport.domain.FeedCommand;
+import io.polyport.domain.FeedOutput;
 import io.polyport.domain.ImportRecord;
 import io.polyport.domain.ImportResult;
 import io.polyport.domain.ListQuery;
 import io.polyport.domain.NewUser;
 import io.polyport.domain.ServiceException;
 import io.polyport.domain.User;
+import io.polyport.domain.UserEvent;
 import io.polyport.domain.UserPatch;
+import io.polyport.domain.WatchQuery;
+import io.polyport.feed.Feeds;
 import io.polyport.persistence.UserRepository;
 import io.polyport.support.ClosableReadStream;
 import io.vertx.core.Future;
 import io.vertx.core.streams.ReadStream;
+import io.vertx.core.streams.WriteStream;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -22,15 +28,17 @@ public final class DefaultUserService implements UserService {
   private final UserRepository repository;
   private final Clock clock;
   private final ImportLimits importLimits;
+  private final Feeds feeds;
 
   /** How an import is cut into batches and where it stops. */
   public record ImportLimits(int batchSize, long maxRecords) {
   }
 
-  public DefaultUserService(UserRepository repository, Clock clock, ImportLimits importLimits) {
+  public DefaultUserService(UserRepository repository, Clock clock, ImportLimits importLimits, Feeds feeds) {
     this.repository = repository;
     this.clock = clock;
     this.importLimits = importLimits;
+    this.feeds = feeds;
   }
 
   @Override
@@ -68,6 +76,17 @@ public final class DefaultUserService implements UserService {
   @Override
   public Future<ImportResult> importUsers(ReadStream<ImportRecord> records) {
     return new ImportJob(repository, records, importLimits, this::now).run();
+  }
+
+  @Override
+  public Future<ClosableReadStream<UserEvent>> watch(WatchQuery query) {
+    return validated(() -> UserRules.watchQuery(query)).compose(valid -> feeds.watch(valid,
+        () -> repository.list(new ListQuery("", valid.tag(), 0))));
+  }
+
+  @Override
+  public Future<Void> session(ReadStream<FeedCommand> commands, WriteStream<FeedOutput> output) {
+    return new FeedSession(this, commands, output).run();
   }
 
   private Instant now() {

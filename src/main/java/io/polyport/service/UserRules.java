@@ -5,6 +5,7 @@ import io.polyport.domain.NewUser;
 import io.polyport.domain.ServiceException;
 import io.polyport.domain.UserField;
 import io.polyport.domain.UserPatch;
+import io.polyport.domain.WatchQuery;
 
 import java.util.HashSet;
 import java.util.List;
@@ -24,6 +25,8 @@ public final class UserRules {
   public static final int MAX_TAG = 64;
 
   private static final Pattern ID = Pattern.compile("[0-9a-f]{24}");
+  /** Resume tokens are the database's change-stream positions, which MongoDB writes as hex strings. */
+  private static final Pattern RESUME_TOKEN = Pattern.compile("[0-9A-Fa-f]{2,4096}");
   private static final Pattern TAG = Pattern.compile("[a-z0-9_-]{1," + MAX_TAG + "}");
   // The WHATWG (HTML) definition of a valid email address, with at least one dot in the domain.
   private static final Pattern EMAIL = Pattern.compile(
@@ -72,6 +75,19 @@ public final class UserRules {
     }
     if (q.limit() < 0) {
       throw ServiceException.invalid("limit must not be negative");
+    }
+    return q;
+  }
+
+  public static WatchQuery watchQuery(WatchQuery q) {
+    if (!q.tag().isEmpty()) {
+      tag(q.tag());
+    }
+    if (!q.resumeToken().isEmpty() && !RESUME_TOKEN.matcher(q.resumeToken()).matches()) {
+      throw ServiceException.invalid("the resume token is malformed");
+    }
+    if (q.snapshot() && !q.resumeToken().isEmpty()) {
+      throw ServiceException.invalid("a snapshot and a resume token cannot be combined: a resume continues a stream");
     }
     return q;
   }

@@ -1,14 +1,19 @@
 package io.polyport.service;
 
+import io.polyport.domain.FeedCommand;
+import io.polyport.domain.FeedOutput;
 import io.polyport.domain.ImportRecord;
 import io.polyport.domain.ImportResult;
 import io.polyport.domain.ListQuery;
 import io.polyport.domain.NewUser;
 import io.polyport.domain.User;
+import io.polyport.domain.UserEvent;
 import io.polyport.domain.UserPatch;
+import io.polyport.domain.WatchQuery;
 import io.polyport.support.ClosableReadStream;
 import io.vertx.core.Future;
 import io.vertx.core.streams.ReadStream;
+import io.vertx.core.streams.WriteStream;
 
 /**
  * The user operations, protocol-neutral: both the gRPC and the REST adapter call exactly these methods,
@@ -43,4 +48,23 @@ public interface UserService {
    * stream itself fails (client gone) or the database does.
    */
   Future<ImportResult> importUsers(ReadStream<ImportRecord> records);
+
+  /**
+   * Live changes to the users matching {@code query}: with a snapshot, every current matching user first
+   * (SNAPSHOT events), then CREATED/UPDATED/DELETED events as they are committed by any instance, each
+   * version of a user delivered once. With a resume token, every event after it, then live. The stream
+   * never ends by itself: it fails with RESOURCE_EXHAUSTED when its consumer falls too far behind,
+   * UNAVAILABLE when the database's change stream is lost or the server stops; the consumer closes it
+   * when its client goes away. Fails at once with INVALID_ARGUMENT for a bad query and OUT_OF_RANGE for a
+   * token that can no longer be resumed.
+   */
+  Future<ClosableReadStream<UserEvent>> watch(WatchQuery query);
+
+  /**
+   * A feed session: runs the commands one at a time in order (writes as their own operations, watches
+   * replacing the session's subscription) and writes their results and the subscription's events to
+   * {@code output} in the order they happen. Reading stops while {@code output} is full. Completes when
+   * the commands end (after the last result) or fails with the subscription's error.
+   */
+  Future<Void> session(ReadStream<FeedCommand> commands, WriteStream<FeedOutput> output);
 }

@@ -1,0 +1,67 @@
+package io.polyport.grpc;
+
+import io.polyport.api.FeedProtos;
+import io.polyport.domain.FeedCommand;
+import io.polyport.domain.FeedOutput;
+import io.polyport.domain.ServiceException;
+import io.polyport.feed.Feeds;
+import io.polyport.service.UserService;
+import io.polyport.support.MappedWriteStream;
+import io.polyport.users.v1.FeedRequest;
+import io.polyport.users.v1.FeedResponse;
+import io.polyport.users.v1.UserEvent;
+import io.polyport.users.v1.UserServiceGrpcService;
+import io.polyport.users.v1.WatchUsersRequest;
+import io.vertx.grpc.server.GrpcServer;
+import io.vertx.grpc.server.GrpcServerRequest;
+
+/** The live-feed rpcs: WatchUsers (server stream) and Feed (bidirectional). Translation only. */
+public final class FeedGrpcService {
+  private final UserService users;
+  private final long maxMessageBytes;
+
+  public FeedGrpcService(UserService users, long maxMessageBytes) {
+    this.users = users;
+    this.maxMessageBytes = maxMessageBytes;
+  }
+
+  public void bind(GrpcServer server) {
+    server.callHandler(UserServiceGrpcService.WatchUsers, this::watchUsers);
+    server.callHandler(UserServiceGrpcService.Feed, this::feed);
+  }
+
+  private void watchUsers(GrpcServerRequest<WatchUsersRequest, UserEvent> request) {
+    GrpcCalls.onMessage(request, WatchUsersRequest.parser(), maxMessageBytes, message ->
+        users.watch(FeedProtos.fromProto(message)).onComplete(watched -> {
+          if (watched.failed()) {
+            GrpcErrors.fail(request.response(), watched.cause(), request.fullMethodName());
+            return;
+          }
+          var stream = watched.result();
+          GrpcCalls.stream(request, stream, FeedProtos::toProto, () -> Feeds.lastToken(stream));
+        }));
+  }
+
+  private void feed(GrpcServerRequest<FeedRequest, FeedResponse> request) {
+    GrpcCalls.limitSize(request, maxMessageBytes);
+    var commands = new GrpcMessageStream<>(request, message -> {
+      try {
+        return FeedProtos.fromProto(GrpcCalls.decode(message, FeedRequest.parser()));
+      } catch (ServiceException e) {
+        return FeedCommand.invalid("", e);
+      }
+    });
+    var output = new MappedWriteStream<FeedOutput, FeedResponse>(request.response(), FeedProtos::toProto);
+    users.session(commands, output).onComplete(done -> {
+      if (done.succeeded()) {
+        try {
+          request.response().end();
+        } catch (IllegalStateException alreadyOver) {
+          // the client went away first
+        }
+      } else {
+        GrpcErrors.fail(request.response(), done.cause(), request.fullMethodName());
+      }
+    });
+  }
+}

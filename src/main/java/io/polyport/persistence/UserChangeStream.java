@@ -1,0 +1,180 @@
+package io.polyport.persistence;
+
+import com.mongodb.ConnectionString;
+import com.mongodb.MongoClientSettings;
+import com.mongodb.MongoCommandException;
+import com.mongodb.client.model.changestream.ChangeStreamDocument;
+import com.mongodb.client.model.changestream.FullDocument;
+import com.mongodb.client.model.changestream.FullDocumentBeforeChange;
+import com.mongodb.reactivestreams.client.ChangeStreamPublisher;
+import com.mongodb.reactivestreams.client.MongoClient;
+import com.mongodb.reactivestreams.client.MongoClients;
+import io.polyport.domain.ErrorCode;
+import io.polyport.domain.EventType;
+import io.polyport.domain.ServiceException;
+import io.polyport.domain.UserEvent;
+import io.vertx.core.Context;
+import io.vertx.core.Handler;
+import org.bson.BsonDocument;
+import org.bson.BsonString;
+import org.bson.Document;
+import org.reactivestreams.Subscriber;
+import org.reactivestreams.Subscription;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The users collection's MongoDB change stream, as user events: one reader per process, resumable after a
+ * token. It uses the reactive driver directly (vertx-mongo-client's watch() cannot resume), with the full
+ * document on updates and the pre-image on deletes where the server keeps it.
+ */
+public final class UserChangeStream implements AutoCloseable {
+  private static final int CHANGE_STREAM_HISTORY_LOST = 286;
+  private static final int REQUEST = 256;
+
+  private final MongoClient client;
+  private final String database;
+
+  public UserChangeStream(String uri, String database, Duration timeout) {
+    this.client = MongoClients.create(MongoClientSettings.builder()
+        .applyConnectionString(new ConnectionString(uri))
+        .applyToClusterSettings(b -> b.serverSelectionTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS))
+        .applyToSocketSettings(b -> b.connectTimeout((int) timeout.toMillis(), TimeUnit.MILLISECONDS))
+        .build());
+    this.database = database;
+  }
+
+  /** A running read; {@link #cancel()} stops it. */
+  public interface Reading {
+    void cancel();
+  }
+
+  /**
+   * Reads changes after {@code resumeToken} (from now when empty), calling {@code onEvent} for each on
+   * {@code context}, in order; {@code onFailure} once if the stream fails (a token the server can no
+   * longer resume fails with OUT_OF_RANGE, a database that cannot be reached with UNAVAILABLE).
+   */
+  public Reading read(Context context, String resumeToken, boolean preImages,
+                      Handler<UserEvent> onEvent, Handler<ServiceException> onFailure) {
+    ChangeStreamPublisher<Document> publisher = client.getDatabase(database).getCollection(MongoUserRepository.COLLECTION)
+        .watch()
+        .fullDocument(FullDocument.UPDATE_LOOKUP)
+        .batchSize(REQUEST)
+        .maxAwaitTime(1, TimeUnit.SECONDS);
+    if (preImages) {
+      publisher = publisher.fullDocumentBeforeChange(FullDocumentBeforeChange.WHEN_AVAILABLE);
+    }
+    if (!resumeToken.isEmpty()) {
+      publisher = publisher.resumeAfter(new BsonDocument("_data", new BsonString(resumeToken)));
+    }
+    var reader = new Reader(context, onEvent, onFailure);
+    publisher.subscribe(reader);
+    return reader;
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+
+  private static final class Reader implements Subscriber<ChangeStreamDocument<Document>>, Reading {
+    private final Context context;
+    private final Handler<UserEvent> onEvent;
+    private final Handler<ServiceException> onFailure;
+    private final AtomicBoolean cancelled = new AtomicBoolean();
+    private volatile Subscription subscription;
+    private int handledSinceRequest;
+
+    Reader(Context context, Handler<UserEvent> onEvent, Handler<ServiceException> onFailure) {
+      this.context = context;
+      this.onEvent = onEvent;
+      this.onFailure = onFailure;
+    }
+
+    @Override
+    public void onSubscribe(Subscription s) {
+      subscription = s;
+      if (cancelled.get()) {
+        s.cancel();
+      } else {
+        s.request(REQUEST);
+      }
+    }
+
+    @Override
+    public void onNext(ChangeStreamDocument<Document> change) {
+      UserEvent event = toEvent(change);
+      context.runOnContext(v -> {
+        if (cancelled.get()) {
+          return;
+        }
+        if (event != null) {
+          onEvent.handle(event);
+        }
+        if (++handledSinceRequest == REQUEST / 2) {
+          handledSinceRequest = 0;
+          subscription.request(REQUEST / 2);
+        }
+      });
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      ServiceException failure = failure(t);
+      context.runOnContext(v -> {
+        if (!cancelled.get()) {
+          onFailure.handle(failure);
+        }
+      });
+    }
+
+    @Override
+    public void onComplete() {
+      onError(new IllegalStateException("the change stream ended"));
+    }
+
+    @Override
+    public void cancel() {
+      if (cancelled.compareAndSet(false, true) && subscription != null) {
+        subscription.cancel();
+      }
+    }
+  }
+
+  static ServiceException failure(Throwable t) {
+    if (t instanceof MongoCommandException e) {
+      if (e.getErrorCode() == CHANGE_STREAM_HISTORY_LOST) {
+        return new ServiceException(ErrorCode.OUT_OF_RANGE, "the resume point is no longer available; resubscribe with a snapshot");
+      }
+      if (e.getErrorCode() == 2 || e.getErrorCode() == 9) {
+        return ServiceException.invalid("the resume token is malformed");
+      }
+    }
+    ServiceException known = MongoErrors.translate(t);
+    if (known != null) {
+      return known;
+    }
+    return new ServiceException(ErrorCode.UNAVAILABLE, "the change stream failed: " + t.getMessage());
+  }
+
+  /** The change as a user event, or null for changes the feeds do not report (drops, invalidations). */
+  static UserEvent toEvent(ChangeStreamDocument<Document> change) {
+    String token = change.getResumeToken() == null ? ""
+        : change.getResumeToken().getString("_data", new BsonString("")).getValue();
+    Instant time = change.getWallTime() != null ? Instant.ofEpochMilli(change.getWallTime().getValue())
+        : change.getClusterTime() != null ? Instant.ofEpochSecond(change.getClusterTime().getTime()) : Instant.now();
+    return switch (change.getOperationType()) {
+      case INSERT -> change.getFullDocument() == null ? null
+          : new UserEvent(EventType.CREATED, UserDocuments.toUser(change.getFullDocument()), token, time);
+      case UPDATE, REPLACE -> change.getFullDocument() == null ? null
+          : new UserEvent(EventType.UPDATED, UserDocuments.toUser(change.getFullDocument()), token, time);
+      case DELETE -> new UserEvent(EventType.DELETED, change.getFullDocumentBeforeChange() != null
+          ? UserDocuments.toUser(change.getFullDocumentBeforeChange())
+          : UserDocuments.deletedOnly(change.getDocumentKey()), token, time);
+      default -> null;
+    };
+  }
+}
