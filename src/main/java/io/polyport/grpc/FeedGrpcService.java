@@ -38,6 +38,8 @@ public final class FeedGrpcService {
             return;
           }
           var stream = watched.result();
+          // headers now: the client knows it is subscribed before the first event
+          request.response().writeHead();
           GrpcCalls.stream(request, stream, FeedProtos::toProto, () -> Feeds.lastToken(stream));
         }));
   }
@@ -52,6 +54,7 @@ public final class FeedGrpcService {
       }
     });
     var output = new MappedWriteStream<FeedOutput, FeedResponse>(request.response(), FeedProtos::toProto);
+    request.response().writeHead();
     users.session(commands, output).onComplete(done -> {
       if (done.succeeded()) {
         try {

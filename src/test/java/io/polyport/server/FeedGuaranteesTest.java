@@ -1,0 +1,136 @@
+package io.polyport.server;
+
+import io.polyport.testing.TestApp;
+import io.polyport.testing.VertxGrpc;
+import io.polyport.testing.Watchers;
+import io.polyport.users.v1.CreateUserRequest;
+import io.polyport.users.v1.EventType;
+import io.polyport.users.v1.UpdateUserRequest;
+import io.polyport.users.v1.User;
+import io.polyport.users.v1.UserEvent;
+import io.polyport.users.v1.UserServiceGrpcClient;
+import io.polyport.users.v1.WatchUsersRequest;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Snapshot + live with racing writes (no gap, no duplicate), and a slow consumer that is cut off alone. */
+class FeedGuaranteesTest {
+  static TestApp app;
+
+  @BeforeAll
+  static void start() {
+    app = TestApp.start(new JsonObject().put("feed", new JsonObject().put("queueSize", 50).put("history", 5000)));
+  }
+
+  @AfterAll
+  static void stop() {
+    app.close();
+  }
+
+  static UpdateUserRequest bump(User u, int n) {
+    return UpdateUserRequest.newBuilder().setUser(User.newBuilder().setId(u.getId()).setName("v" + n)).build();
+  }
+
+  @Test
+  void snapshotThenLiveSeesEveryVersionExactlyOnceWhileWritesRace() {
+    String tag = "snap";
+    List<User> users = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      users.add(app.blocking().createUser(CreateUserRequest.newBuilder().setName("s" + i)
+          .setEmail("snap" + i + "@example.com").addTags(tag).build()));
+    }
+    // writers race with the snapshot: every user gets 3 more versions, some new users appear
+    List<Future<?>> writes = new ArrayList<>();
+    var watch = Watchers.vertx(app, WatchUsersRequest.newBuilder().setTag(tag).setSnapshot(true).build());
+    for (int round = 2; round <= 4; round++) {
+      for (User u : users) {
+        writes.add(app.grpc.unary(UserServiceGrpcClient.UpdateUser, bump(u, round)));
+      }
+      Future.all(writes).await();
+    }
+    List<User> late = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      late.add(app.blocking().createUser(CreateUserRequest.newBuilder().setName("late" + i)
+          .setEmail("late" + i + "@example.com").addTags(tag).build()));
+    }
+
+    Map<String, Set<Integer>> seen = new HashMap<>();
+    int expected = users.size() * 4 + late.size();
+    int received = 0;
+    int snapshot = 0;
+    while (received < expected) {
+      UserEvent e = watch.next();
+      if (e.getType() == EventType.EVENT_TYPE_SNAPSHOT) {
+        snapshot++;
+      }
+      Set<Integer> versions = seen.computeIfAbsent(e.getUser().getId(), k -> new HashSet<>());
+      if (e.getType() == EventType.EVENT_TYPE_SNAPSHOT) {
+        // a snapshot may start at any version, but every later version comes once
+        versions.clear();
+        for (int v = 1; v <= e.getUser().getVersion(); v++) {
+          versions.add(v);
+        }
+        received += e.getUser().getVersion();
+      } else {
+        assertThat(versions.add(e.getUser().getVersion()))
+            .as("version %d of %s delivered twice", e.getUser().getVersion(), e.getUser().getId()).isTrue();
+        received++;
+      }
+    }
+    assertThat(snapshot).isGreaterThanOrEqualTo(users.size());
+    for (User u : users) {
+      assertThat(seen.get(u.getId())).as("versions of %s", u.getId()).containsExactlyInAnyOrder(1, 2, 3, 4);
+    }
+    for (User u : late) {
+      assertThat(seen.get(u.getId())).containsExactly(1);
+    }
+    assertThat(watch.size()).as("nothing beyond the expected versions").isZero();
+  }
+
+  @Test
+  void aSubscriberThatDoesNotReadIsCutOffWhileAReaderGetsEverything() {
+    String tag = "slow";
+    // a raw Vert.x client that never reads: its subscription's queue fills up
+    var stalled = app.grpc.request(UserServiceGrpcClient.WatchUsers)
+        .compose(req -> req.send(WatchUsersRequest.newBuilder().setTag(tag).build()))
+        .map(resp -> resp.pause()).await();
+    var reader = Watchers.grpcJava(app, WatchUsersRequest.newBuilder().setTag(tag).build(), null);
+
+    int writes = 3000;
+    List<Future<User>> created = new ArrayList<>();
+    for (int i = 0; i < writes; i++) {
+      created.add(app.grpc.unary(UserServiceGrpcClient.CreateUser, CreateUserRequest.newBuilder()
+          .setName("slow" + i).setEmail("slow" + i + "@example.com").addTags(tag).build()));
+      if (created.size() % 200 == 0) {
+        Future.all(created).await();
+      }
+    }
+    Future.all(created).await();
+    Set<String> got = new HashSet<>();
+    for (int i = 0; i < writes; i++) {
+      got.add(reader.next().getUser().getId());
+    }
+    assertThat(got).hasSize(writes);
+
+    stalled.resume();
+    var ended = stalled.end().map(v -> (Throwable) null).otherwise(e -> VertxGrpc.failure(stalled)).await();
+    assertThat(ended).isInstanceOfSatisfying(VertxGrpc.Failure.class, f -> {
+      assertThat(f.status.name()).isEqualTo("RESOURCE_EXHAUSTED");
+      assertThat(f.description()).startsWith("the subscriber fell more than 50 events behind");
+    });
+    assertThat(stalled.trailers().get("polyport-resume-token")).isNotEmpty();
+  }
+
+}
