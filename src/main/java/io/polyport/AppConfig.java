@@ -11,10 +11,43 @@ import java.util.Map;
  * All configuration, built and validated once at start from conf/config.json overridden by environment
  * variables (see the table in README.md). Immutable; handed to everything that needs a setting.
  */
-public record AppConfig(Http http, Mongo mongo, Limits limits, Feed feed) {
+public record AppConfig(Http http, Mongo mongo, Limits limits, Feed feed, Tls tls, Auth auth, Telemetry telemetry) {
 
-  /** The one listening port. {@code instances} verticles (one per event loop) share it. */
-  public record Http(String host, int port, int instances) {
+  /**
+   * The one listening port. {@code instances} verticles (one per event loop) share it. HTTP/2 limits and
+   * timeouts apply to every protocol on it; {@code shutdownGrace} is how long unary calls in flight may
+   * finish after SIGTERM.
+   */
+  public record Http(String host, int port, int instances, int maxHeaderBytes, int maxConcurrentStreams,
+                     Duration idleTimeout, boolean compression, Duration shutdownGrace) {
+    public boolean loopbackOnly() {
+      return host.equals("127.0.0.1") || host.equals("localhost") || host.equals("::1") || host.startsWith("127.");
+    }
+  }
+
+  /** TLS on the one port (ALPN h2 + http/1.1): PEM certificate and key, or a PKCS12 keystore. Off when unset. */
+  public record Tls(String certPath, String keyPath, String keystorePath, String keystorePassword) {
+    public boolean enabled() {
+      return certPath != null || keystorePath != null;
+    }
+  }
+
+  /**
+   * Authentication: {@code mode} JWT checks bearer tokens (HS256 {@code secret} or an RS256/ES256
+   * {@code publicKeyPath}; issuer and audience when set); NONE lets every call in. {@code protectMetrics}
+   * puts GET /metrics behind the users:read scope.
+   */
+  public record Auth(Mode mode, String secret, String publicKeyPath, String issuer, String audience,
+                     boolean protectMetrics) {
+    public enum Mode { JWT, NONE }
+
+    public boolean enabled() {
+      return mode == Mode.JWT;
+    }
+  }
+
+  /** Logs and traces: an access log line per request, JSON log lines, OTLP export when an endpoint is set. */
+  public record Telemetry(boolean accessLog, boolean jsonLogs, String otlpEndpoint, String serviceName) {
   }
 
   /**
@@ -60,7 +93,12 @@ public record AppConfig(Http http, Mongo mongo, Limits limits, Feed feed) {
     var http = new Http(
         k.string("http.host", "HOST", "127.0.0.1"),
         k.integer("http.port", "PORT", 8080, 0, 65535),
-        k.integer("http.instances", "HTTP_INSTANCES", loops, 1, 1024));
+        k.integer("http.instances", "HTTP_INSTANCES", loops, 1, 1024),
+        k.integer("http.maxHeaderBytes", "MAX_HEADER_BYTES", 8192, 1024, 1024 * 1024),
+        k.integer("http.maxConcurrentStreams", "MAX_CONCURRENT_STREAMS", 1000, 1, 100_000),
+        Duration.ofSeconds(k.integer("http.idleTimeoutSeconds", "IDLE_TIMEOUT_SECONDS", 300, 0, 86_400)),
+        k.bool("http.compression", "COMPRESSION", true),
+        Duration.ofMillis(k.longValue("http.shutdownGraceMs", "SHUTDOWN_GRACE_MS", 10_000, 0, 600_000)));
     String uri = k.raw("mongo.uri", "MONGO_URI").filter(s -> !s.isBlank()).orElse(null);
     var mongo = new Mongo(uri,
         database(k.string("mongo.database", "MONGO_DB", "polyport")),
@@ -84,7 +122,57 @@ public record AppConfig(Http http, Mongo mongo, Limits limits, Feed feed) {
       throw ConfigKeys.bad("feed.history", "FEED_HISTORY", String.valueOf(feed.history()),
           "at least feed.queueSize (" + feed.queueSize() + ")");
     }
-    return new AppConfig(http, mongo, limits, feed);
+    var tls = new Tls(
+        k.raw("tls.cert", "TLS_CERT").orElse(null),
+        k.raw("tls.key", "TLS_KEY").orElse(null),
+        k.raw("tls.keystore", "TLS_KEYSTORE").orElse(null),
+        k.raw("tls.keystorePassword", "TLS_KEYSTORE_PASSWORD").orElse(null));
+    if ((tls.certPath() == null) != (tls.keyPath() == null)) {
+      throw ConfigKeys.bad("tls.cert / tls.key", "TLS_CERT / TLS_KEY", "only one of them", "both, or neither");
+    }
+    if (tls.certPath() != null && tls.keystorePath() != null) {
+      throw ConfigKeys.bad("tls.keystore", "TLS_KEYSTORE", tls.keystorePath(), "unset when tls.cert/tls.key are set");
+    }
+    var auth = auth(k, http);
+    var telemetry = new Telemetry(
+        k.bool("telemetry.accessLog", "ACCESS_LOG", false),
+        k.bool("telemetry.jsonLogs", "JSON_LOGS", false),
+        k.raw("telemetry.otlpEndpoint", "OTEL_EXPORTER_OTLP_ENDPOINT").orElse(null),
+        k.string("telemetry.serviceName", "OTEL_SERVICE_NAME", "polyport"));
+    return new AppConfig(http, mongo, limits, feed, tls, auth, telemetry);
+  }
+
+  /**
+   * Secure by default: with a key, JWT; without one, no authentication but only on loopback. Listening
+   * elsewhere without authentication needs an explicit auth.mode=none.
+   */
+  private static Auth auth(ConfigKeys k, Http http) {
+    String secret = k.raw("auth.secret", "JWT_SECRET").orElse(null);
+    String publicKey = k.raw("auth.publicKey", "JWT_PUBLIC_KEY").orElse(null);
+    String mode = k.raw("auth.mode", "AUTH_MODE").orElse(null);
+    boolean keyed = secret != null || publicKey != null;
+    Auth.Mode chosen;
+    if (mode == null) {
+      chosen = keyed ? Auth.Mode.JWT : Auth.Mode.NONE;
+      if (!keyed && !http.loopbackOnly()) {
+        throw ConfigKeys.bad("http.host", "HOST", http.host(), "a loopback address while no JWT key is configured"
+            + " (set JWT_SECRET or JWT_PUBLIC_KEY, or AUTH_MODE=none to serve without authentication)");
+      }
+    } else {
+      chosen = switch (mode.toLowerCase()) {
+        case "jwt" -> Auth.Mode.JWT;
+        case "none" -> Auth.Mode.NONE;
+        default -> throw ConfigKeys.bad("auth.mode", "AUTH_MODE", mode, "jwt or none");
+      };
+      if (chosen == Auth.Mode.JWT && !keyed) {
+        throw ConfigKeys.bad("auth.mode", "AUTH_MODE", mode, "none, unless JWT_SECRET or JWT_PUBLIC_KEY is set");
+      }
+    }
+    if (secret != null && publicKey != null) {
+      throw ConfigKeys.bad("auth.secret", "JWT_SECRET", "set", "unset when JWT_PUBLIC_KEY is set (one key)");
+    }
+    return new Auth(chosen, secret, publicKey, k.raw("auth.issuer", "JWT_ISSUER").orElse(null),
+        k.raw("auth.audience", "JWT_AUDIENCE").orElse(null), k.bool("auth.protectMetrics", "PROTECT_METRICS", false));
   }
 
   private static String database(String name) {

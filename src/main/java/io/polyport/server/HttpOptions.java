@@ -1,18 +1,45 @@
 package io.polyport.server;
 
 import io.polyport.AppConfig;
+import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PfxOptions;
 
-/** The HttpServer settings of the one port: HTTP/1.1 and h2c (prior knowledge and upgrade). */
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The settings of the one port: HTTP/1.1 and h2c (prior knowledge and upgrade), or with TLS the same
+ * negotiated by ALPN (h2 for gRPC and HTTP/2 REST, http/1.1 for REST and gRPC-Web); header size, HTTP/2
+ * stream and idle limits; response compression for REST when the client accepts it.
+ */
 final class HttpOptions {
   private HttpOptions() {
   }
 
   static HttpServerOptions server(AppConfig config) {
-    return new HttpServerOptions()
-        .setHost(config.http().host())
+    var http = config.http();
+    var options = new HttpServerOptions()
+        .setHost(http.host())
         .setHttp2ClearTextEnabled(true)
         .setTcpNoDelay(true)
-        .setReuseAddress(true);
+        .setReuseAddress(true)
+        .setMaxHeaderSize(http.maxHeaderBytes())
+        .setInitialSettings(new Http2Settings().setMaxConcurrentStreams(http.maxConcurrentStreams()))
+        .setIdleTimeout((int) http.idleTimeout().toSeconds())
+        .setIdleTimeoutUnit(TimeUnit.SECONDS)
+        .setCompressionSupported(http.compression());
+    var tls = config.tls();
+    if (tls.enabled()) {
+      options.setSsl(true).setUseAlpn(true).setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1));
+      if (tls.certPath() != null) {
+        options.setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.certPath()).setKeyPath(tls.keyPath()));
+      } else {
+        options.setKeyCertOptions(new PfxOptions().setPath(tls.keystorePath()).setPassword(tls.keystorePassword()));
+      }
+    }
+    return options;
   }
 }

@@ -9,14 +9,13 @@ import io.polyport.service.UserService;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.HttpServerRequest;
-import io.vertx.ext.web.Router;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerOptions;
 
+import java.util.concurrent.TimeUnit;
+
 /**
- * One instance per event loop, all listening on the same port: the front door sends
+ * One instance per event loop, all listening on the same port; the {@link FrontDoor} sends
  * {@code application/grpc*} to the GrpcServer and everything else to the REST router.
  */
 public final class ServerVerticle extends VerticleBase {
@@ -37,24 +36,27 @@ public final class ServerVerticle extends VerticleBase {
         .setScheduleDeadlineAutomatically(true)
         .setDeadlinePropagation(true)
         .setMaxMessageSize(config.limits().grpcMaxMessageBytes()));
-    new UserGrpcService(users, config.limits().grpcMaxMessageBytes()).bind(grpc);
-    new FeedGrpcService(users, config.limits().grpcMaxMessageBytes()).bind(grpc);
+    bindGrpc(grpc);
     return RestRouter.create(vertx, config, contract, users).compose(router -> {
       server = vertx.createHttpServer(HttpOptions.server(config))
-          .requestHandler(request -> dispatch(request, grpc, router));
+          .requestHandler(new FrontDoor(grpc, router));
       // a negative port shares one random port between all instances; 0 would give each its own
       int port = config.http().port() == 0 ? -1 : config.http().port();
       return server.listen(port, config.http().host());
     });
   }
 
-  private static void dispatch(HttpServerRequest request, GrpcServer grpc, Router router) {
-    String type = request.getHeader("content-type");
-    if (type != null && type.startsWith("application/grpc")) {
-      grpc.handle(request);
-    } else {
-      router.handle(request);
-    }
+  private void bindGrpc(GrpcServer grpc) {
+    long max = config.limits().grpcMaxMessageBytes();
+    new UserGrpcService(users, max).bind(grpc);
+    new FeedGrpcService(users, max).bind(grpc);
+  }
+
+  /** Stops accepting, sends GOAWAY on HTTP/2 connections and lets requests in flight finish within the grace period. */
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture()
+        : server.shutdown(config.http().shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** The port actually bound (useful when configured as 0). */
