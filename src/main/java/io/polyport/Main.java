@@ -13,12 +13,13 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 /** Loads the configuration, starts Polyport and logs the address; stops it cleanly on SIGTERM. */
-@Command(name = "polyport", mixinStandardHelpOptions = true,
+@Command(name = "polyport", mixinStandardHelpOptions = true, subcommands = TokenCommand.class,
     description = "REST and gRPC on one port, from one service layer, over MongoDB.")
 public final class Main implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
-  @Option(names = {"-c", "--config"}, description = "configuration file (default: ${DEFAULT-VALUE})")
+  @Option(names = {"-c", "--config"}, scope = CommandLine.ScopeType.INHERIT,
+      description = "configuration file (default: ${DEFAULT-VALUE})")
   Path configFile = Path.of("conf/config.json");
 
   public static void main(String[] args) {
@@ -46,8 +47,15 @@ public final class Main implements Callable<Integer> {
       vertx.close();
       return 1;
     }
-    LOG.info("Polyport listening on http://{}:{} (REST and gRPC){}", config.http().host(), app.port(),
-        config.mongo().embedded() ? ", embedded database at " + app.mongoUri() : "");
+    LOG.info("Polyport listening on {}://{}:{} (REST and gRPC){}", config.tls().enabled() ? "https" : "http",
+        config.http().host(), app.port(), config.mongo().embedded() ? ", embedded database at " + app.mongoUri() : "");
+    if (!config.auth().enabled()) {
+      if (config.http().loopbackOnly()) {
+        LOG.info("authentication is off, so Polyport listens on loopback only (set JWT_SECRET or JWT_PUBLIC_KEY to require tokens)");
+      } else {
+        LOG.warn("authentication is off (AUTH_MODE=none) on {}: every client may read and write", config.http().host());
+      }
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
         app.stop().await(30, TimeUnit.SECONDS);

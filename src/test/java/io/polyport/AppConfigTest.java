@@ -29,7 +29,7 @@ class AppConfigTest {
   void environmentWinsOverTheFile() {
     var file = new JsonObject().put("http", new JsonObject().put("port", 9000).put("host", "0.0.0.0"))
         .put("mongo", new JsonObject().put("uri", "mongodb://db:27017"));
-    AppConfig c = AppConfig.from(file, Map.of("PORT", "9100", "MONGO_DB", "other"));
+    AppConfig c = AppConfig.from(file, Map.of("PORT", "9100", "MONGO_DB", "other", "AUTH_MODE", "none"));
     assertThat(c.http().port()).isEqualTo(9100);
     assertThat(c.http().host()).isEqualTo("0.0.0.0");
     assertThat(c.mongo().uri()).isEqualTo("mongodb://db:27017");
@@ -45,5 +45,20 @@ class AppConfigTest {
         .hasMessageContaining("http.port");
     assertThatThrownBy(() -> AppConfig.from(new JsonObject(), Map.of("MONGO_DB", "bad name")))
         .hasMessageContaining("mongo.database (env MONGO_DB)");
+  }
+
+  @Test
+  void secureByDefault() {
+    AppConfig local = AppConfig.from(new JsonObject(), Map.of());
+    assertThat(local.auth().enabled()).isFalse();
+    assertThat(local.http().loopbackOnly()).isTrue();
+    assertThatThrownBy(() -> AppConfig.from(new JsonObject(), Map.of("HOST", "0.0.0.0")))
+        .hasMessageContaining("AUTH_MODE=none");
+    assertThat(AppConfig.from(new JsonObject(), Map.of("HOST", "0.0.0.0", "AUTH_MODE", "none")).auth().enabled()).isFalse();
+    assertThat(AppConfig.from(new JsonObject(), Map.of("HOST", "0.0.0.0", "JWT_SECRET", "s")).auth().enabled()).isTrue();
+    assertThatThrownBy(() -> AppConfig.from(new JsonObject(), Map.of("AUTH_MODE", "jwt")))
+        .hasMessageContaining("JWT_SECRET or JWT_PUBLIC_KEY");
+    assertThatThrownBy(() -> AppConfig.from(new JsonObject(), Map.of("TLS_CERT", "/x.pem")))
+        .hasMessageContaining("TLS_CERT / TLS_KEY");
   }
 }

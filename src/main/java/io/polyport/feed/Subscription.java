@@ -44,8 +44,13 @@ final class Subscription implements ClosableReadStream<UserEvent> {
   /** Called first, on this context, with the events to replay before the live ones. */
   void start(List<UserEvent> replay, String resumedFrom) {
     lastToken = resumedFrom;
-    backlog = replay.size();
-    offer(replay);
+    for (UserEvent e : replay) {
+      if (matches(e)) {
+        queue.add(e);
+      }
+    }
+    backlog = queue.size();
+    drain();
   }
 
   /** Events from the hub, in order (on this context). */
@@ -63,7 +68,7 @@ final class Subscription implements ClosableReadStream<UserEvent> {
           + " changes happened while the snapshot was being sent; subscribe again"));
       return;
     }
-    if (!holding && queue.size() > Math.max(maxLag, backlog)) {
+    if (!holding && queue.size() - backlog > maxLag) {
       fail(new ServiceException(ErrorCode.RESOURCE_EXHAUSTED, "the subscriber fell more than " + maxLag
           + " events behind; resume after its last event", lastToken));
       return;
@@ -74,7 +79,7 @@ final class Subscription implements ClosableReadStream<UserEvent> {
   /** While holding (a snapshot is being sent), events wait in the queue, up to the hub's history size. */
   void release() {
     holding = false;
-    backlog = Math.max(backlog, queue.size());
+    backlog = queue.size();
     drain();
   }
 

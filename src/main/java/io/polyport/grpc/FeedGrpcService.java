@@ -1,6 +1,9 @@
 package io.polyport.grpc;
 
 import io.polyport.api.FeedProtos;
+import io.polyport.auth.Authenticator;
+import io.polyport.auth.OperationScopes;
+import io.polyport.auth.Principal;
 import io.polyport.domain.FeedCommand;
 import io.polyport.domain.FeedOutput;
 import io.polyport.domain.ServiceException;
@@ -19,15 +22,17 @@ import io.vertx.grpc.server.GrpcServerRequest;
 public final class FeedGrpcService {
   private final UserService users;
   private final long maxMessageBytes;
+  private final GrpcAuth auth;
 
-  public FeedGrpcService(UserService users, long maxMessageBytes) {
+  public FeedGrpcService(UserService users, long maxMessageBytes, Authenticator auth, OperationScopes scopes) {
     this.users = users;
     this.maxMessageBytes = maxMessageBytes;
+    this.auth = new GrpcAuth(auth, scopes);
   }
 
   public void bind(GrpcServer server) {
-    server.callHandler(UserServiceGrpcService.WatchUsers, this::watchUsers);
-    server.callHandler(UserServiceGrpcService.Feed, this::feed);
+    server.callHandler(UserServiceGrpcService.WatchUsers, auth.guard("WatchUsers", (r, p) -> watchUsers(r)));
+    server.callHandler(UserServiceGrpcService.Feed, auth.guard("Feed", this::feed));
   }
 
   private void watchUsers(GrpcServerRequest<WatchUsersRequest, UserEvent> request) {
@@ -44,7 +49,7 @@ public final class FeedGrpcService {
         }));
   }
 
-  private void feed(GrpcServerRequest<FeedRequest, FeedResponse> request) {
+  private void feed(GrpcServerRequest<FeedRequest, FeedResponse> request, Principal caller) {
     GrpcCalls.limitSize(request, maxMessageBytes);
     var commands = new GrpcMessageStream<>(request, message -> {
       try {
@@ -55,7 +60,7 @@ public final class FeedGrpcService {
     });
     var output = new MappedWriteStream<FeedOutput, FeedResponse>(request.response(), FeedProtos::toProto);
     request.response().writeHead();
-    users.session(commands, output).onComplete(done -> {
+    users.session(commands, output, caller.may(Principal.WRITE)).onComplete(done -> {
       if (done.succeeded()) {
         try {
           request.response().end();

@@ -4,6 +4,8 @@ import com.google.protobuf.Empty;
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
 import io.polyport.api.UserProtos;
+import io.polyport.auth.Authenticator;
+import io.polyport.auth.OperationScopes;
 import io.polyport.domain.ImportRecord;
 import io.polyport.domain.ListQuery;
 import io.polyport.domain.ServiceException;
@@ -31,10 +33,12 @@ import java.util.function.Function;
 public final class UserGrpcService {
   private final UserService users;
   private final long maxMessageBytes;
+  private final GrpcAuth auth;
 
-  public UserGrpcService(UserService users, long maxMessageBytes) {
+  public UserGrpcService(UserService users, long maxMessageBytes, Authenticator auth, OperationScopes scopes) {
     this.users = users;
     this.maxMessageBytes = maxMessageBytes;
+    this.auth = new GrpcAuth(auth, scopes);
   }
 
   public void bind(GrpcServer server) {
@@ -46,20 +50,21 @@ public final class UserGrpcService {
         r -> users.update(UserProtos.fromProto(r)).map(UserProtos::toProto));
     unary(server, UserServiceGrpcService.DeleteUser, DeleteUserRequest.parser(),
         r -> users.delete(r.getId(), r.getExpectedVersion()).map(v -> Empty.getDefaultInstance()));
-    server.callHandler(UserServiceGrpcService.ListUsers, this::listUsers);
-    server.callHandler(UserServiceGrpcService.ImportUsers, this::importUsers);
+    server.callHandler(UserServiceGrpcService.ListUsers, auth.guard("ListUsers", (r, p) -> listUsers(r)));
+    server.callHandler(UserServiceGrpcService.ImportUsers, auth.guard("ImportUsers", (r, p) -> importUsers(r)));
   }
 
   private <Q extends MessageLite, R> void unary(GrpcServer server, ServiceMethod<Q, R> method, Parser<Q> parser,
                                                 Function<Q, Future<R>> call) {
-    server.callHandler(method, request -> GrpcCalls.onMessage(request, parser, maxMessageBytes,
-        message -> GrpcCalls.invoke(() -> call.apply(message)).onComplete(result -> {
-          if (result.succeeded()) {
-            end(request.response(), result.result());
-          } else {
-            GrpcErrors.fail(request.response(), result.cause(), request.fullMethodName());
-          }
-        })));
+    server.callHandler(method, auth.guard(method.methodName(), (request, principal) ->
+        GrpcCalls.onMessage(request, parser, maxMessageBytes,
+            message -> GrpcCalls.invoke(() -> call.apply(message)).onComplete(result -> {
+              if (result.succeeded()) {
+                end(request.response(), result.result());
+              } else {
+                GrpcErrors.fail(request.response(), result.cause(), request.fullMethodName());
+              }
+            }))));
   }
 
   private void listUsers(GrpcServerRequest<ListUsersRequest, User> request) {

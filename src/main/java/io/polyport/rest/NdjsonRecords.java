@@ -56,6 +56,8 @@ final class NdjsonRecords implements ReadStream<ImportRecord> {
       pending.appendBuffer(chunk);
       drain();
     });
+    // the body may have been paused while the caller was authenticated
+    drain();
     return this;
   }
 

@@ -39,13 +39,14 @@ final class UserFeedSocket {
       RestErrors.write(ctx, 400, ErrorCode.INVALID_ARGUMENT, "GET /users/feed must be a WebSocket upgrade (HTTP/1.1)");
       return;
     }
-    ctx.request().toWebSocket().onSuccess(this::session).onFailure(e -> RestErrors.send(ctx, e));
+    boolean mayWrite = RestAuth.principal(ctx).may(io.polyport.auth.Principal.WRITE);
+    ctx.request().toWebSocket().onSuccess(ws -> session(ws, mayWrite)).onFailure(e -> RestErrors.send(ctx, e));
   }
 
-  private void session(ServerWebSocket ws) {
+  private void session(ServerWebSocket ws, boolean mayWrite) {
     var commands = new Commands(ws);
     var output = new Output(ws);
-    users.session(commands, output).onComplete(done -> {
+    users.session(commands, output, mayWrite).onComplete(done -> {
       if (done.succeeded()) {
         ws.close((short) 1000, "done");
         return;

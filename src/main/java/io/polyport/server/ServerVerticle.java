@@ -1,6 +1,8 @@
 package io.polyport.server;
 
 import io.polyport.AppConfig;
+import io.polyport.auth.Authenticator;
+import io.polyport.auth.OperationScopes;
 import io.polyport.grpc.FeedGrpcService;
 import io.polyport.grpc.UserGrpcService;
 import io.polyport.rest.RestContract;
@@ -22,12 +24,14 @@ public final class ServerVerticle extends VerticleBase {
   private final AppConfig config;
   private final UserService users;
   private final RestContract contract;
+  private final OperationScopes scopes;
   private HttpServer server;
 
   public ServerVerticle(AppConfig config, UserService users, RestContract contract) {
     this.config = config;
     this.users = users;
     this.contract = contract;
+    this.scopes = new OperationScopes(contract.json());
   }
 
   @Override
@@ -36,8 +40,9 @@ public final class ServerVerticle extends VerticleBase {
         .setScheduleDeadlineAutomatically(true)
         .setDeadlinePropagation(true)
         .setMaxMessageSize(config.limits().grpcMaxMessageBytes()));
-    bindGrpc(grpc);
-    return RestRouter.create(vertx, config, contract, users).compose(router -> {
+    Authenticator auth = Authenticator.create(vertx, config.auth());
+    bindGrpc(grpc, auth);
+    return RestRouter.create(vertx, config, contract, users, auth).compose(router -> {
       server = vertx.createHttpServer(HttpOptions.server(config))
           .requestHandler(new FrontDoor(grpc, router));
       // a negative port shares one random port between all instances; 0 would give each its own
@@ -46,10 +51,10 @@ public final class ServerVerticle extends VerticleBase {
     });
   }
 
-  private void bindGrpc(GrpcServer grpc) {
+  private void bindGrpc(GrpcServer grpc, Authenticator auth) {
     long max = config.limits().grpcMaxMessageBytes();
-    new UserGrpcService(users, max).bind(grpc);
-    new FeedGrpcService(users, max).bind(grpc);
+    new UserGrpcService(users, max, auth, scopes).bind(grpc);
+    new FeedGrpcService(users, max, auth, scopes).bind(grpc);
   }
 
   /** Stops accepting, sends GOAWAY on HTTP/2 connections and lets requests in flight finish within the grace period. */

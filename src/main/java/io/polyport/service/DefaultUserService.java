@@ -85,8 +85,8 @@ public final class DefaultUserService implements UserService {
   }
 
   @Override
-  public Future<Void> session(ReadStream<FeedCommand> commands, WriteStream<FeedOutput> output) {
-    return new FeedSession(this, commands, output).run();
+  public Future<Void> session(ReadStream<FeedCommand> commands, WriteStream<FeedOutput> output, boolean mayWrite) {
+    return new FeedSession(this, commands, output, mayWrite).run();
   }
 
   private Instant now() {

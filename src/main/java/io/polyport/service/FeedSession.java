@@ -21,15 +21,17 @@ final class FeedSession {
   private final UserService users;
   private final ReadStream<FeedCommand> commands;
   private final WriteStream<FeedOutput> output;
+  private final boolean mayWrite;
   private final Promise<Void> done = Promise.promise();
   private ClosableReadStream<UserEvent> subscription;
   private boolean busy;
   private boolean commandsEnded;
 
-  FeedSession(UserService users, ReadStream<FeedCommand> commands, WriteStream<FeedOutput> output) {
+  FeedSession(UserService users, ReadStream<FeedCommand> commands, WriteStream<FeedOutput> output, boolean mayWrite) {
     this.users = users;
     this.commands = commands;
     this.output = output;
+    this.mayWrite = mayWrite;
   }
 
   Future<Void> run() {
@@ -74,6 +76,10 @@ final class FeedSession {
     try {
       if (c.invalid() != null) {
         return Future.failedFuture(c.invalid());
+      }
+      if (!mayWrite && c.watch() == null) {
+        return Future.failedFuture(new ServiceException(ErrorCode.PERMISSION_DENIED,
+            "the token does not grant the scope users:write"));
       }
       if (c.create() != null) {
         return users.create(c.create());
@@ -122,11 +128,6 @@ final class FeedSession {
       subscription.close();
     }
     done.tryFail(cause);
-  }
-
-  /** Closes the subscription when the client goes away. */
-  void close() {
-    end(new ServiceException(ErrorCode.UNAVAILABLE, "the session was closed"));
   }
 
   private static ServiceException asService(Throwable t) {

@@ -64,7 +64,8 @@ public interface UserService {
    * A feed session: runs the commands one at a time in order (writes as their own operations, watches
    * replacing the session's subscription) and writes their results and the subscription's events to
    * {@code output} in the order they happen. Reading stops while {@code output} is full. Completes when
-   * the commands end (after the last result) or fails with the subscription's error.
+   * the commands end (after the last result) or fails with the subscription's error. Without
+   * {@code mayWrite}, write commands are answered PERMISSION_DENIED (the session itself stays open).
    */
-  Future<Void> session(ReadStream<FeedCommand> commands, WriteStream<FeedOutput> output);
+  Future<Void> session(ReadStream<FeedCommand> commands, WriteStream<FeedOutput> output, boolean mayWrite);
 }

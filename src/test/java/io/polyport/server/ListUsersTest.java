@@ -224,7 +224,7 @@ class ListUsersTest {
     Await.until(app.vertx, "the cursor is closed after cancel", () -> app.app.cursorStats().openCursors() == open);
 
     // gRPC deadline (grpc-java, a client that reads one message and then nothing)
-    var withDeadline = app.blocking().withDeadline(Deadline.after(300, TimeUnit.MILLISECONDS))
+    var withDeadline = app.blocking().withDeadline(Deadline.after(2, TimeUnit.SECONDS))
         .listUsers(ListUsersRequest.getDefaultInstance());
     withDeadline.next();
     Await.until(app.vertx, "the cursor is closed after the deadline", () -> app.app.cursorStats().openCursors() == open);
