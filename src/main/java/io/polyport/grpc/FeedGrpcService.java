@@ -22,11 +22,14 @@ import io.vertx.grpc.server.GrpcServerRequest;
 public final class FeedGrpcService {
   private final UserService users;
   private final long maxMessageBytes;
+  private final boolean compress;
   private final GrpcAuth auth;
 
-  public FeedGrpcService(UserService users, long maxMessageBytes, Authenticator auth, OperationScopes scopes) {
+  public FeedGrpcService(UserService users, long maxMessageBytes, boolean compress,
+                        Authenticator auth, OperationScopes scopes) {
     this.users = users;
     this.maxMessageBytes = maxMessageBytes;
+    this.compress = compress;
     this.auth = new GrpcAuth(auth, scopes);
   }
 
@@ -45,7 +48,7 @@ public final class FeedGrpcService {
           var stream = watched.result();
           // headers now: the client knows it is subscribed before the first event
           request.response().writeHead();
-          GrpcCalls.stream(request, stream, FeedProtos::toProto, () -> Feeds.lastToken(stream));
+          GrpcCalls.stream(request, stream, FeedProtos::toProto, () -> Feeds.lastToken(stream), compress);
         }));
   }
 

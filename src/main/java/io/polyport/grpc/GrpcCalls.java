@@ -92,8 +92,12 @@ final class GrpcCalls {
    * telling the client where to resume.
    */
   static <T, R> void stream(GrpcServerRequest<?, R> request, ClosableReadStream<T> source, Function<T, R> map,
-                            Supplier<String> resumeToken) {
+                            Supplier<String> resumeToken, boolean compress) {
     GrpcServerResponse<?, R> response = request.response();
+    if (compress && response.acceptedEncodings().contains("gzip")) {
+      // streams carry many messages: worth compressing when the client accepts it (unary answers are tiny)
+      response.encoding("gzip");
+    }
     request.errorHandler(error -> source.close());
     if (request.deadline() != null) {
       request.deadline().onSuccess(v -> source.close());

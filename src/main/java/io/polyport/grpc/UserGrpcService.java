@@ -33,11 +33,14 @@ import java.util.function.Function;
 public final class UserGrpcService {
   private final UserService users;
   private final long maxMessageBytes;
+  private final boolean compress;
   private final GrpcAuth auth;
 
-  public UserGrpcService(UserService users, long maxMessageBytes, Authenticator auth, OperationScopes scopes) {
+  public UserGrpcService(UserService users, long maxMessageBytes, boolean compress,
+                        Authenticator auth, OperationScopes scopes) {
     this.users = users;
     this.maxMessageBytes = maxMessageBytes;
+    this.compress = compress;
     this.auth = new GrpcAuth(auth, scopes);
   }
 
@@ -75,7 +78,7 @@ public final class UserGrpcService {
           GrpcErrors.fail(request.response(), listed.cause(), request.fullMethodName());
           return;
         }
-        GrpcCalls.stream(request, listed.result(), UserProtos::toProto, null);
+        GrpcCalls.stream(request, listed.result(), UserProtos::toProto, null, compress);
       });
     });
   }

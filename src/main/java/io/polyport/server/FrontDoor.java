@@ -29,6 +29,8 @@ final class FrontDoor implements Handler<HttpServerRequest> {
     }
     request.response().putHeader(REQUEST_ID, id);
     if (isGrpc(request)) {
+      // gRPC compresses per message (grpc-encoding), never with HTTP content-encoding
+      request.response().putHeader("content-encoding", "identity");
       grpc.handle(request);
     } else {
       router.handle(request);

@@ -53,8 +53,9 @@ public final class ServerVerticle extends VerticleBase {
 
   private void bindGrpc(GrpcServer grpc, Authenticator auth) {
     long max = config.limits().grpcMaxMessageBytes();
-    new UserGrpcService(users, max, auth, scopes).bind(grpc);
-    new FeedGrpcService(users, max, auth, scopes).bind(grpc);
+    boolean compress = config.http().compression();
+    new UserGrpcService(users, max, compress, auth, scopes).bind(grpc);
+    new FeedGrpcService(users, max, compress, auth, scopes).bind(grpc);
   }
 
   /** Stops accepting, sends GOAWAY on HTTP/2 connections and lets requests in flight finish within the grace period. */

@@ -1,0 +1,114 @@
+package io.polyport.server;
+
+import io.grpc.ClientInterceptors;
+import io.grpc.Metadata;
+import io.polyport.testing.Seed;
+import io.polyport.testing.TestApp;
+import io.polyport.users.v1.CreateUserRequest;
+import io.polyport.users.v1.ListUsersRequest;
+import io.polyport.users.v1.UserServiceGrpc;
+import io.vertx.core.Promise;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The limits of the port (headers, HTTP/2 streams, idle connections) and compression on both protocols. */
+class LimitsTest {
+  static TestApp app;
+
+  @BeforeAll
+  static void start() {
+    app = TestApp.start(new JsonObject().put("http", new JsonObject()
+        .put("maxHeaderBytes", 2048).put("maxConcurrentStreams", 7).put("idleTimeoutSeconds", 1)));
+    Seed.users(app, 200, i -> CreateUserRequest.newBuilder().setName("limit user " + i)
+        .setEmail("limit" + i + "@example.com").addTags("same-tag-for-everyone").build());
+  }
+
+  @AfterAll
+  static void stop() {
+    app.close();
+  }
+
+  @Test
+  void headersOverTheLimitAreRefused() {
+    var resp = app.web.get("/users?limit=1").putHeader("x-big", "x".repeat(4096)).send().await();
+    assertThat(resp.statusCode()).isEqualTo(431);
+  }
+
+  @Test
+  void http2ConnectionsAdvertiseTheStreamLimit() {
+    var client = app.vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
+    try {
+      long advertised = client.request(HttpMethod.GET, app.port(), "127.0.0.1", "/users?limit=1")
+          .map(req -> req.connection().remoteSettings().getMaxConcurrentStreams()).await();
+      assertThat(advertised).isEqualTo(7);
+    } finally {
+      client.close();
+    }
+  }
+
+  @Test
+  void idleConnectionsAreClosed() {
+    var client = app.vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true));
+    try {
+      Promise<Void> closed = Promise.promise();
+      client.request(HttpMethod.GET, app.port(), "127.0.0.1", "/users?limit=1").compose(req -> {
+        req.connection().closeHandler(closed::tryComplete);
+        return req.send();
+      }).compose(r -> r.body()).await();
+      closed.future().timeout(20, TimeUnit.SECONDS).await();
+    } finally {
+      client.close();
+    }
+  }
+
+  @Test
+  void restResponsesAreCompressedWhenTheClientAcceptsGzip() {
+    var web = WebClient.create(app.vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(app.port())
+        .setDecompressionSupported(false));
+    var compressed = web.get("/users").putHeader("accept-encoding", "gzip").send().await();
+    var plain = web.get("/users").send().await();
+    assertThat(compressed.getHeader("content-encoding")).isEqualTo("gzip");
+    assertThat(plain.getHeader("content-encoding")).isNull();
+    assertThat(compressed.body().length()).isLessThan(plain.body().length() / 3);
+    web.close();
+  }
+
+  @Test
+  void grpcStreamsAreCompressedWhenTheClientAcceptsGzip() {
+    CompletableFuture<Metadata> headers = new CompletableFuture<>();
+    var channel = ClientInterceptors.intercept(app.channel, new io.grpc.ClientInterceptor() {
+      public <Q, R> io.grpc.ClientCall<Q, R> interceptCall(io.grpc.MethodDescriptor<Q, R> m, io.grpc.CallOptions o, io.grpc.Channel next) {
+        return new io.grpc.ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(m, o)) {
+          public void start(Listener<R> listener, Metadata md) {
+            super.start(new io.grpc.ForwardingClientCallListener.SimpleForwardingClientCallListener<>(listener) {
+              public void onHeaders(Metadata h) {
+                headers.complete(h);
+                super.onHeaders(h);
+              }
+            }, md);
+          }
+        };
+      }
+    });
+    var users = UserServiceGrpc.newBlockingStub(channel).listUsers(ListUsersRequest.newBuilder().setLimit(50).build());
+    int count = 0;
+    while (users.hasNext()) {
+      users.next();
+      count++;
+    }
+    assertThat(count).isEqualTo(50);
+    assertThat(headers.join().get(Metadata.Key.of("grpc-encoding", Metadata.ASCII_STRING_MARSHALLER))).isEqualTo("gzip");
+  }
+}
