@@ -46,9 +46,10 @@ public final class FeedGrpcService {
             return;
           }
           var stream = watched.result();
+          GrpcCalls.compressStream(request.response(), compress);
           // headers now: the client knows it is subscribed before the first event
           request.response().writeHead();
-          GrpcCalls.stream(request, stream, FeedProtos::toProto, () -> Feeds.lastToken(stream), compress);
+          GrpcCalls.stream(request, stream, FeedProtos::toProto, () -> Feeds.lastToken(stream));
         }));
   }
 
@@ -62,6 +63,7 @@ public final class FeedGrpcService {
       }
     });
     var output = new MappedWriteStream<FeedOutput, FeedResponse>(request.response(), FeedProtos::toProto);
+    GrpcCalls.compressStream(request.response(), compress);
     request.response().writeHead();
     users.session(commands, output, caller.may(Principal.WRITE)).onComplete(done -> {
       if (done.succeeded()) {

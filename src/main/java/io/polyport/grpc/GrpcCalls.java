@@ -92,12 +92,8 @@ final class GrpcCalls {
    * telling the client where to resume.
    */
   static <T, R> void stream(GrpcServerRequest<?, R> request, ClosableReadStream<T> source, Function<T, R> map,
-                            Supplier<String> resumeToken, boolean compress) {
+                            Supplier<String> resumeToken) {
     GrpcServerResponse<?, R> response = request.response();
-    if (compress && response.acceptedEncodings().contains("gzip")) {
-      // streams carry many messages: worth compressing when the client accepts it (unary answers are tiny)
-      response.encoding("gzip");
-    }
     request.errorHandler(error -> source.close());
     if (request.deadline() != null) {
       request.deadline().onSuccess(v -> source.close());
@@ -118,6 +114,16 @@ final class GrpcCalls {
       }
       GrpcErrors.fail(response, cause, request.fullMethodName());
     });
+  }
+
+  /**
+   * Before the first write of a stream: gzip when enabled and the client accepts it (streams carry many
+   * messages; unary answers are too small to gain).
+   */
+  static void compressStream(GrpcServerResponse<?, ?> response, boolean compress) {
+    if (compress && response.acceptedEncodings().contains("gzip")) {
+      response.encoding("gzip");
+    }
   }
 
   /** Runs a call, turning a synchronous throw into a failed future. */

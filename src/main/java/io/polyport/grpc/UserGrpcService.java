@@ -78,7 +78,8 @@ public final class UserGrpcService {
           GrpcErrors.fail(request.response(), listed.cause(), request.fullMethodName());
           return;
         }
-        GrpcCalls.stream(request, listed.result(), UserProtos::toProto, null, compress);
+        GrpcCalls.compressStream(request.response(), compress);
+        GrpcCalls.stream(request, listed.result(), UserProtos::toProto, null);
       });
     });
   }

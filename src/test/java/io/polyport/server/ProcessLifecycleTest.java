@@ -1,0 +1,166 @@
+package io.polyport.server;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import io.polyport.testing.EventQueue;
+import io.polyport.testing.ServerProcess;
+import io.polyport.users.v1.CreateUserRequest;
+import io.polyport.users.v1.GetUserRequest;
+import io.polyport.users.v1.ImportUsersResponse;
+import io.polyport.users.v1.ListUsersRequest;
+import io.polyport.users.v1.User;
+import io.polyport.users.v1.UserEvent;
+import io.polyport.users.v1.UserServiceGrpc;
+import io.polyport.users.v1.WatchUsersRequest;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What only a real process shows: a graceful SIGTERM, and acknowledged writes surviving kill -9. */
+class ProcessLifecycleTest {
+
+  @Test
+  void sigtermLetsCallsInFlightFinishAndEndsLiveStreamsWithUnavailable(@TempDir Path data) throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try (ServerProcess server = ServerProcess.start(Map.of("DATA_DIR", data.toString(), "SHUTDOWN_GRACE_MS", "10000"))) {
+      ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+      try {
+        // a live gRPC stream and an SSE stream
+        EventQueue<UserEvent> watch = new EventQueue<>();
+        CompletableFuture<Void> watching = new CompletableFuture<>();
+        UserServiceGrpc.newStub(channel).withInterceptors(io.polyport.testing.Watchers.onHeaders(watching))
+            .watchUsers(WatchUsersRequest.getDefaultInstance(), new StreamObserver<>() {
+              public void onNext(UserEvent v) {
+                watch.add(v);
+              }
+
+              public void onError(Throwable t) {
+                watch.fail(t);
+              }
+
+              public void onCompleted() {
+                watch.end();
+              }
+            });
+        watching.get(20, TimeUnit.SECONDS);
+        var http = vertx.createHttpClient();
+        StringBuilder sse = new StringBuilder();
+        Promise<Void> sseEnded = Promise.promise();
+        http.request(HttpMethod.GET, server.port(), "127.0.0.1", "/users/events").compose(r -> r.send())
+            .map(resp -> resp.handler(b -> sse.append(b.toString())).endHandler(sseEnded::tryComplete)
+                .exceptionHandler(sseEnded::tryFail)).await();
+
+        // a unary gRPC call in flight (raw HTTP/2): headers sent, message not yet
+        var h2 = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
+        Promise<Void> goAway = Promise.promise();
+        var unary = h2.request(HttpMethod.POST, server.port(), "127.0.0.1", "/polyport.users.v1.UserService/CreateUser").await();
+        unary.connection().goAwayHandler(g -> goAway.tryComplete());
+        unary.putHeader("content-type", "application/grpc").putHeader("te", "trailers").setChunked(true);
+        unary.sendHead().await();
+
+        Thread terminator = new Thread(() -> {
+          try {
+            server.terminate();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+        terminator.start();
+        goAway.future().timeout(20, TimeUnit.SECONDS).await();
+
+        // the call in flight still completes
+        byte[] message = CreateUserRequest.newBuilder().setName("Late").setEmail("late@example.com").build().toByteArray();
+        var frame = io.vertx.core.buffer.Buffer.buffer().appendByte((byte) 0).appendInt(message.length).appendBytes(message);
+        var response = unary.send(frame).await();
+        var body = response.body().timeout(20, TimeUnit.SECONDS).otherwise(e -> {
+          throw new AssertionError("no answer; server said: " + String.join("\n", server.output()), e);
+        }).await();
+        assertThat(response.getTrailer("grpc-status")).isEqualTo("0");
+        User created = User.parseFrom(body.getBytes(5, body.length()));
+        assertThat(created.getName()).isEqualTo("Late");
+        // live streams end with UNAVAILABLE / a final SSE event
+        assertThat(Status.fromThrowable(watch.failure()).getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+        sseEnded.future().timeout(20, TimeUnit.SECONDS).otherwise(e -> null).await();
+        assertThat(sse.toString()).contains("event: unavailable");
+        terminator.join(60_000);
+        assertThat(server.waitFor()).isIn(0, 143);
+        assertThat(server.output()).anyMatch(l -> l.contains("stopped"));
+      } finally {
+        channel.shutdownNow();
+      }
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  @Test
+  void acknowledgedWritesSurviveKillMinus9(@TempDir Path data) throws Exception {
+    Map<String, String> env = Map.of("DATA_DIR", data.toString());
+    Vertx vertx = Vertx.vertx();
+    Set<String> acknowledged = new HashSet<>();
+    try {
+      try (ServerProcess server = ServerProcess.start(env)) {
+        WebClient web = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(server.port()));
+        for (int i = 0; i < 20; i++) {
+          var resp = web.post("/users").sendJsonObject(new JsonObject().put("name", "k" + i).put("email", "k" + i + "@example.com")).await();
+          assertThat(resp.statusCode()).isEqualTo(201);
+          acknowledged.add(resp.bodyAsJsonObject().getString("id"));
+        }
+        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+        CompletableFuture<ImportUsersResponse> imported = new CompletableFuture<>();
+        var requests = UserServiceGrpc.newStub(channel).importUsers(new StreamObserver<>() {
+          public void onNext(ImportUsersResponse v) {
+            imported.complete(v);
+          }
+
+          public void onError(Throwable t) {
+            imported.completeExceptionally(t);
+          }
+
+          public void onCompleted() {
+          }
+        });
+        for (int i = 0; i < 2500; i++) {
+          requests.onNext(CreateUserRequest.newBuilder().setName("bulk" + i).setEmail("bulk" + i + "@example.com").addTags("bulk").build());
+        }
+        requests.onCompleted();
+        assertThat(imported.get(60, TimeUnit.SECONDS).getCreated()).isEqualTo(2500);
+        server.kill();
+        channel.shutdownNow();
+      }
+      try (ServerProcess again = ServerProcess.start(env)) {
+        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", again.port()).usePlaintext().build();
+        var stub = UserServiceGrpc.newBlockingStub(channel);
+        for (String id : acknowledged) {
+          assertThat(stub.getUser(GetUserRequest.newBuilder().setId(id).build()).getId()).isEqualTo(id);
+        }
+        List<User> bulk = new ArrayList<>();
+        stub.listUsers(ListUsersRequest.newBuilder().setTag("bulk").build()).forEachRemaining(bulk::add);
+        assertThat(bulk).hasSize(2500);
+        channel.shutdownNow();
+      }
+    } finally {
+      vertx.close().await();
+    }
+  }
+}
