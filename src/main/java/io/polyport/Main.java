@@ -11,6 +11,7 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** Loads the configuration, starts Polyport and logs the address; stops it cleanly on SIGTERM. */
 @Command(name = "polyport", mixinStandardHelpOptions = true, subcommands = TokenCommand.class,
@@ -39,9 +40,13 @@ public final class Main implements Callable<Integer> {
       return 2;
     }
     Vertx vertx = Vertx.vertx();
+    AtomicReference<Polyport> running = new AtomicReference<>();
+    // registered before the start, so a SIGTERM during start-up also closes what was opened
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(vertx, running.get()), "polyport-shutdown"));
     Polyport app;
     try {
       app = Polyport.start(vertx, config).await();
+      running.set(app);
     } catch (Exception e) {
       LOG.error("cannot start: {}", e.getMessage());
       vertx.close();
@@ -56,18 +61,22 @@ public final class Main implements Callable<Integer> {
         LOG.warn("authentication is off (AUTH_MODE=none) on {}: every client may read and write", config.http().host());
       }
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+    return 0;
+  }
+
+  /** SIGTERM: the application's graceful stop (GOAWAY, grace period, live streams ended, database last), then Vert.x. */
+  private static void stop(Vertx vertx, Polyport app) {
+    if (app != null) {
       try {
-        app.stop().await(30, TimeUnit.SECONDS);
+        app.stop().await(app.config().http().shutdownGrace().toMillis() + 20_000, TimeUnit.MILLISECONDS);
       } catch (Exception e) {
         LOG.warn("shutdown: {}", e.getMessage());
       }
-      try {
-        vertx.close().await(10, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        LOG.warn("closing Vert.x: {}", e.getMessage());
-      }
-    }, "polyport-shutdown"));
-    return 0;
+    }
+    try {
+      vertx.close().await(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("closing Vert.x: {}", e.getMessage());
+    }
   }
 }

@@ -21,9 +21,14 @@ public final class RestRouter {
   private RestRouter() {
   }
 
-  public static Future<Router> create(Vertx vertx, AppConfig config, RestContract contract, UserService users,
-                                     Authenticator auth) {
-    return OpenAPIContract.from(vertx, contract.forRouter()).map(openApi -> {
+  /** The validating contract, built once per process and shared by the verticles' routers. */
+  public static Future<OpenAPIContract> openApi(Vertx vertx, RestContract contract) {
+    return OpenAPIContract.from(vertx, contract.forRouter());
+  }
+
+  public static Future<Router> create(Vertx vertx, AppConfig config, RestContract contract, OpenAPIContract openApiContract,
+                                      UserService users, Authenticator auth) {
+    return Future.succeededFuture(openApiContract).map(openApi -> {
       Router root = Router.router(vertx);
       RestAuth.mount(root, contract.json(), new OperationScopes(contract.json()), auth);
       new UserImportRoute(users, config.limits()).mount(root);

@@ -9,6 +9,7 @@ import io.polyport.persistence.MongoUserRepository;
 import io.polyport.persistence.UserChangeStream;
 import io.polyport.persistence.UserRepository;
 import io.polyport.rest.RestContract;
+import io.polyport.rest.RestRouter;
 import io.polyport.service.DefaultUserService;
 import io.polyport.service.UserService;
 import io.vertx.core.DeploymentOptions;
@@ -98,11 +99,11 @@ public final class Polyport {
         new DefaultUserService.ImportLimits(config.limits().importBatchSize(), config.limits().importMaxRecords()), feeds);
     RestContract contract = RestContract.load();
     List<ServerVerticle> verticles = new CopyOnWriteArrayList<>();
-    return vertx.deployVerticle(() -> {
-          var verticle = new ServerVerticle(config, users, contract);
+    return RestRouter.openApi(vertx, contract).compose(openApi -> vertx.deployVerticle(() -> {
+          var verticle = new ServerVerticle(config, users, contract, openApi);
           verticles.add(verticle);
           return verticle;
-        }, new DeploymentOptions().setInstances(config.http().instances()))
+        }, new DeploymentOptions().setInstances(config.http().instances())))
         .map(id -> new Deployed(id, verticles.get(0).port()));
   }
 

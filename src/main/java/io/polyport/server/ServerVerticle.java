@@ -13,6 +13,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerOptions;
+import io.vertx.openapi.contract.OpenAPIContract;
 
 import java.util.concurrent.TimeUnit;
 
@@ -24,13 +25,15 @@ public final class ServerVerticle extends VerticleBase {
   private final AppConfig config;
   private final UserService users;
   private final RestContract contract;
+  private final OpenAPIContract openApi;
   private final OperationScopes scopes;
   private HttpServer server;
 
-  public ServerVerticle(AppConfig config, UserService users, RestContract contract) {
+  public ServerVerticle(AppConfig config, UserService users, RestContract contract, OpenAPIContract openApi) {
     this.config = config;
     this.users = users;
     this.contract = contract;
+    this.openApi = openApi;
     this.scopes = new OperationScopes(contract.json());
   }
 
@@ -42,7 +45,7 @@ public final class ServerVerticle extends VerticleBase {
         .setMaxMessageSize(config.limits().grpcMaxMessageBytes()));
     Authenticator auth = Authenticator.create(vertx, config.auth());
     bindGrpc(grpc, auth);
-    return RestRouter.create(vertx, config, contract, users, auth).compose(router -> {
+    return RestRouter.create(vertx, config, contract, openApi, users, auth).compose(router -> {
       server = vertx.createHttpServer(HttpOptions.server(config))
           .requestHandler(new FrontDoor(grpc, router));
       // a negative port shares one random port between all instances; 0 would give each its own
