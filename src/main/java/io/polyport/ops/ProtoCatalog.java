@@ -56,6 +56,11 @@ public final class ProtoCatalog {
     return new ProtoCatalog(api, ops);
   }
 
+  /** A catalog of these files (for tests of what is rendered from it). */
+  static ProtoCatalog of(List<FileDescriptor> apiFiles, List<FileDescriptor> opsFiles) {
+    return new ProtoCatalog(apiFiles, opsFiles);
+  }
+
   /** The API's files (the service first), then the well-known types they import. */
   public List<FileDescriptor> apiFiles() {
     return apiFiles;
