@@ -1,5 +1,7 @@
 package io.polyport.server;
 
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
@@ -15,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The database stops under a running server and comes back: gRPC health turns NOT_SERVING (a Watch hears
  * it, once) and /health/ready 503 with a problem document, while /health/live stays 200; then both
- * recover. The server runs against a database of its own that the test stops and restarts on its port.
+ * recover; at shutdown it turns not ready for good and lets its watchers go. The server runs against a database of its own that the test stops and restarts on its port.
  */
 class ReadinessDownTest {
 
@@ -49,7 +51,18 @@ class ReadinessDownTest {
       db = EmbeddedMongo.start(EmbeddedMongo.MEMORY, port);
       assertThat(watch.next()).isEqualTo(ServingStatus.SERVING);
       assertThat(app.web.get("/health/ready").send().await().statusCode()).isEqualTo(200);
-      watch.call.cancel("done", null);
+
+      // the first step of a shutdown: not ready any more, and watchers are told and let go
+      app.app.readiness().stop();
+      assertThat(watch.next()).isEqualTo(ServingStatus.NOT_SERVING);
+      assertThat(watch.received.poll(20, TimeUnit.SECONDS)).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(e.getStatus().getDescription()).isEqualTo("the server is shutting down");
+      });
+      assertThat(app.app.readiness().watchers()).isZero();
+      var stopping = app.web.get("/health/ready").send().await();
+      assertThat(stopping.statusCode()).isEqualTo(503);
+      assertThat(stopping.bodyAsJsonObject().getString("detail")).isEqualTo("the server is shutting down");
     } finally {
       if (app != null) {
         app.close();
