@@ -58,6 +58,9 @@ class DocsTest {
     assertThat(app.web.get(dir + "index.html").send().await().statusCode()).isEqualTo(404);
     assertThat(app.web.get(dir).send().await().statusCode()).isEqualTo(404);
 
+    // the asset paths are absolute, so /docs/ works as well
+    assertThat(app.web.get("/docs/").send().await().bodyAsString()).isEqualTo(html);
+
     var contract = app.web.get("/openapi.yaml").send().await();
     assertThat(contract.statusCode()).isEqualTo(200);
     assertThat(contract.bodyAsString()).startsWith("openapi: 3.1.0");
