@@ -11,7 +11,8 @@ import java.util.Map;
  * All configuration, built and validated once at start from conf/config.json overridden by environment
  * variables (see the table in README.md). Immutable; handed to everything that needs a setting.
  */
-public record AppConfig(Http http, Mongo mongo, Limits limits, Feed feed, Tls tls, Auth auth, Telemetry telemetry) {
+public record AppConfig(Http http, Mongo mongo, Limits limits, Feed feed, Tls tls, Auth auth, Telemetry telemetry,
+                        Health health) {
 
   /**
    * The one listening port. {@code instances} verticles (one per event loop) share it. HTTP/2 limits and
@@ -71,6 +72,13 @@ public record AppConfig(Http http, Mongo mongo, Limits limits, Feed feed, Tls tl
    * {@code history} events are kept for resumes; SSE streams send a comment every {@code heartbeat}.
    */
   public record Feed(int queueSize, int history, Duration heartbeat) {
+  }
+
+  /**
+   * Readiness: the database is pinged every {@code interval} (and on demand by a probe when the last answer
+   * is older than that); a ping not answered within {@code timeout} counts as down.
+   */
+  public record Health(Duration interval, Duration timeout) {
   }
 
   /** Reads {@code file} (if it exists) and the process environment. */
@@ -139,7 +147,10 @@ public record AppConfig(Http http, Mongo mongo, Limits limits, Feed feed, Tls tl
         k.bool("telemetry.jsonLogs", "JSON_LOGS", false),
         k.raw("telemetry.otlpEndpoint", "OTEL_EXPORTER_OTLP_ENDPOINT").orElse(null),
         k.string("telemetry.serviceName", "OTEL_SERVICE_NAME", "polyport"));
-    return new AppConfig(http, mongo, limits, feed, tls, auth, telemetry);
+    var health = new Health(
+        Duration.ofMillis(k.longValue("health.intervalMs", "HEALTH_INTERVAL_MS", 5_000, 10, 3_600_000)),
+        Duration.ofMillis(k.longValue("health.timeoutMs", "HEALTH_TIMEOUT_MS", 1_000, 10, 60_000)));
+    return new AppConfig(http, mongo, limits, feed, tls, auth, telemetry, health);
   }
 
   /**

@@ -23,13 +23,17 @@ class AppConfigTest {
     assertThat(c.mongo().embeddedPort()).isZero();
     assertThat(c.limits().grpcMaxMessageBytes()).isEqualTo(4 * 1024 * 1024);
     assertThat(c.limits().importBatchSize()).isEqualTo(1000);
+    assertThat(c.health().interval()).isEqualTo(java.time.Duration.ofSeconds(5));
+    assertThat(c.health().timeout()).isEqualTo(java.time.Duration.ofSeconds(1));
   }
 
   @Test
   void environmentWinsOverTheFile() {
     var file = new JsonObject().put("http", new JsonObject().put("port", 9000).put("host", "0.0.0.0"))
         .put("mongo", new JsonObject().put("uri", "mongodb://db:27017"));
-    AppConfig c = AppConfig.from(file, Map.of("PORT", "9100", "MONGO_DB", "other", "AUTH_MODE", "none"));
+    AppConfig c = AppConfig.from(file, Map.of("PORT", "9100", "MONGO_DB", "other", "AUTH_MODE", "none",
+        "HEALTH_INTERVAL_MS", "250"));
+    assertThat(c.health().interval()).isEqualTo(java.time.Duration.ofMillis(250));
     assertThat(c.http().port()).isEqualTo(9100);
     assertThat(c.http().host()).isEqualTo("0.0.0.0");
     assertThat(c.mongo().uri()).isEqualTo("mongodb://db:27017");

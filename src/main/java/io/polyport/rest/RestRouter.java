@@ -3,6 +3,7 @@ package io.polyport.rest;
 import io.polyport.AppConfig;
 import io.polyport.auth.Authenticator;
 import io.polyport.auth.OperationScopes;
+import io.polyport.ops.Ops;
 import io.polyport.service.UserService;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -27,10 +28,11 @@ public final class RestRouter {
   }
 
   public static Future<Router> create(Vertx vertx, AppConfig config, RestContract contract, OpenAPIContract openApiContract,
-                                      UserService users, Authenticator auth) {
+                                      UserService users, Authenticator auth, Ops ops) {
     return Future.succeededFuture(openApiContract).map(openApi -> {
       Router root = Router.router(vertx);
       RestAuth.mount(root, contract.json(), new OperationScopes(contract.json()), auth);
+      new OpsRoutes(ops).mount(root);
       new UserImportRoute(users, config.limits()).mount(root);
       new UserEventsRoute(users, config.feed().heartbeat()).mount(root);
       new UserFeedSocket(users).mount(root);

@@ -5,6 +5,8 @@ import io.polyport.persistence.CursorStats;
 import io.polyport.persistence.EmbeddedMongo;
 import io.polyport.feed.FeedHub;
 import io.polyport.feed.Feeds;
+import io.polyport.ops.Ops;
+import io.polyport.ops.Readiness;
 import io.polyport.persistence.MongoUserRepository;
 import io.polyport.persistence.UserChangeStream;
 import io.polyport.persistence.UserRepository;
@@ -37,17 +39,19 @@ public final class Polyport {
   private final MongoUserRepository repository;
   private final UserChangeStream changes;
   private final FeedHub hub;
+  private final Readiness readiness;
   private final String deploymentId;
   private final int port;
 
   private Polyport(Vertx vertx, AppConfig config, EmbeddedMongo embedded, MongoUserRepository repository,
-                   UserChangeStream changes, FeedHub hub, String deploymentId, int port) {
+                   UserChangeStream changes, FeedHub hub, Readiness readiness, String deploymentId, int port) {
     this.vertx = vertx;
     this.config = config;
     this.embedded = embedded;
     this.repository = repository;
     this.changes = changes;
     this.hub = hub;
+    this.readiness = readiness;
     this.deploymentId = deploymentId;
     this.port = port;
   }
@@ -63,13 +67,19 @@ public final class Polyport {
       var repository = new MongoUserRepository(client, config.limits().listBatchSize());
       var changes = new UserChangeStream(uri, config.mongo().database(), config.mongo().timeout());
       var hub = new FeedHub(vertx, changes, config.feed().history(), config.feed().queueSize());
+      var readiness = new Readiness(vertx, repository::ping, config.health().interval(), config.health().timeout(),
+          Clock.systemUTC());
       return connect(vertx, config, uri, repository)
-          .compose(v -> {
+          .compose(v -> readiness.start())
+          .compose(v -> Ops.create(vertx, readiness))
+          .compose(ops -> {
             hub.start();
-            return deploy(vertx, config, repository, new Feeds(hub, Clock.systemUTC()));
+            return deploy(vertx, config, repository, new Feeds(hub, Clock.systemUTC()), ops);
           })
-          .map(deployed -> new Polyport(vertx, config, db, repository, changes, hub, deployed.id(), deployed.port()))
+          .map(deployed -> new Polyport(vertx, config, db, repository, changes, hub, readiness, deployed.id(),
+              deployed.port()))
           .onFailure(e -> {
+            readiness.stop();
             hub.stop();
             changes.close();
             client.close();
@@ -94,13 +104,14 @@ public final class Polyport {
   private record Deployed(String id, int port) {
   }
 
-  private static Future<Deployed> deploy(Vertx vertx, AppConfig config, UserRepository repository, Feeds feeds) {
+  private static Future<Deployed> deploy(Vertx vertx, AppConfig config, UserRepository repository, Feeds feeds,
+                                         Ops ops) {
     UserService users = new DefaultUserService(repository, Clock.systemUTC(),
         new DefaultUserService.ImportLimits(config.limits().importBatchSize(), config.limits().importMaxRecords()), feeds);
     RestContract contract = RestContract.load();
     List<ServerVerticle> verticles = new CopyOnWriteArrayList<>();
     return RestRouter.openApi(vertx, contract).compose(openApi -> vertx.deployVerticle(() -> {
-          var verticle = new ServerVerticle(config, users, contract, openApi);
+          var verticle = new ServerVerticle(config, users, contract, openApi, ops);
           verticles.add(verticle);
           return verticle;
         }, new DeploymentOptions().setInstances(config.http().instances())))
@@ -136,6 +147,11 @@ public final class Polyport {
     return hub;
   }
 
+  /** Whether the database answers (drives /health/ready and gRPC health). */
+  public Readiness readiness() {
+    return readiness;
+  }
+
   public AppConfig config() {
     return config;
   }
@@ -145,8 +161,9 @@ public final class Polyport {
     return embedded != null ? embedded.connectionString() : config.mongo().uri();
   }
 
-  /** Stops the servers, then the database connection, then the embedded database. */
+  /** Turns not ready, stops the servers, then the database connection, then the embedded database. */
   public Future<Void> stop() {
+    readiness.stop();
     return hub.stop()
         .eventually(() -> vertx.undeploy(deploymentId))
         .eventually(() -> {

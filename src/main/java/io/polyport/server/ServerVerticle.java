@@ -4,7 +4,10 @@ import io.polyport.AppConfig;
 import io.polyport.auth.Authenticator;
 import io.polyport.auth.OperationScopes;
 import io.polyport.grpc.FeedGrpcService;
+import io.polyport.grpc.HealthGrpcService;
+import io.polyport.grpc.ReflectionGrpcService;
 import io.polyport.grpc.UserGrpcService;
+import io.polyport.ops.Ops;
 import io.polyport.rest.RestContract;
 import io.polyport.rest.RestRouter;
 import io.polyport.service.UserService;
@@ -27,13 +30,15 @@ public final class ServerVerticle extends VerticleBase {
   private final RestContract contract;
   private final OpenAPIContract openApi;
   private final OperationScopes scopes;
+  private final Ops ops;
   private HttpServer server;
 
-  public ServerVerticle(AppConfig config, UserService users, RestContract contract, OpenAPIContract openApi) {
+  public ServerVerticle(AppConfig config, UserService users, RestContract contract, OpenAPIContract openApi, Ops ops) {
     this.config = config;
     this.users = users;
     this.contract = contract;
     this.openApi = openApi;
+    this.ops = ops;
     this.scopes = new OperationScopes(contract.json());
   }
 
@@ -45,7 +50,7 @@ public final class ServerVerticle extends VerticleBase {
         .setMaxMessageSize(config.limits().grpcMaxMessageBytes()));
     Authenticator auth = Authenticator.create(vertx, config.auth());
     bindGrpc(grpc, auth);
-    return RestRouter.create(vertx, config, contract, openApi, users, auth).compose(router -> {
+    return RestRouter.create(vertx, config, contract, openApi, users, auth, ops).compose(router -> {
       server = vertx.createHttpServer(HttpOptions.server(config))
           .requestHandler(new FrontDoor(grpc, router));
       // a negative port shares one random port between all instances; 0 would give each its own
@@ -59,6 +64,8 @@ public final class ServerVerticle extends VerticleBase {
     boolean compress = config.http().compression();
     new UserGrpcService(users, max, compress, auth, scopes).bind(grpc);
     new FeedGrpcService(users, max, compress, auth, scopes).bind(grpc);
+    new HealthGrpcService(ops.readiness(), ops.protos(), max).bind(grpc);
+    new ReflectionGrpcService(ops.protos().services(), max).bind(grpc);
   }
 
   /** Stops accepting, sends GOAWAY on HTTP/2 connections and lets requests in flight finish within the grace period. */
