@@ -2,7 +2,7 @@ package io.polyport.server;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.StreamObserver;
+import io.polyport.testing.Seed;
 import io.polyport.testing.TestApp;
 import io.polyport.users.v1.CreateUserRequest;
 import io.polyport.users.v1.ImportError;
@@ -17,7 +17,6 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -171,26 +170,8 @@ class ImportUsersTest {
   }
 
   static ImportUsersResponse importWithGrpcJava(List<CreateUserRequest> records) {
-    CompletableFuture<ImportUsersResponse> done = new CompletableFuture<>();
-    StreamObserver<CreateUserRequest> requests = app.async().importUsers(new StreamObserver<>() {
-      public void onNext(ImportUsersResponse value) {
-        done.complete(value);
-      }
-
-      public void onError(Throwable t) {
-        done.completeExceptionally(t);
-      }
-
-      public void onCompleted() {
-      }
-    });
-    records.forEach(requests::onNext);
-    requests.onCompleted();
-    try {
-      return done.join();
-    } catch (java.util.concurrent.CompletionException e) {
-      throw (RuntimeException) e.getCause();
-    }
+    return Seed.importAll(app, records);
   }
+
 
 }

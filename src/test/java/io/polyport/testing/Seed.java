@@ -4,7 +4,10 @@ import io.grpc.stub.StreamObserver;
 import io.polyport.users.v1.CreateUserRequest;
 import io.polyport.users.v1.ImportUsersResponse;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.IntFunction;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -15,6 +18,17 @@ public final class Seed {
   }
 
   public static ImportUsersResponse users(TestApp app, int count, IntFunction<CreateUserRequest> user) {
+    List<CreateUserRequest> records = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      records.add(user.apply(i));
+    }
+    ImportUsersResponse response = importAll(app, records);
+    assertThat(response.getFailed()).as("seed failures: %s", response.getErrorsList()).isZero();
+    return response;
+  }
+
+  /** One ImportUsers call with these records; a non-OK status is thrown as the StatusRuntimeException. */
+  public static ImportUsersResponse importAll(TestApp app, List<CreateUserRequest> records) {
     CompletableFuture<ImportUsersResponse> done = new CompletableFuture<>();
     StreamObserver<CreateUserRequest> requests = app.async().importUsers(new StreamObserver<>() {
       public void onNext(ImportUsersResponse value) {
@@ -28,12 +42,12 @@ public final class Seed {
       public void onCompleted() {
       }
     });
-    for (int i = 0; i < count; i++) {
-      requests.onNext(user.apply(i));
-    }
+    records.forEach(requests::onNext);
     requests.onCompleted();
-    ImportUsersResponse response = done.join();
-    assertThat(response.getFailed()).as("seed failures: %s", response.getErrorsList()).isZero();
-    return response;
+    try {
+      return done.join();
+    } catch (CompletionException e) {
+      throw (RuntimeException) e.getCause();
+    }
   }
 }
