@@ -2,7 +2,7 @@ package io.polyport.server;
 
 import io.polyport.AppConfig;
 import io.polyport.persistence.CursorStats;
-import io.polyport.persistence.EmbeddedMongo;
+import io.polyport.persistence.embedded.EmbeddedMongo;
 import io.polyport.persistence.MongoUserRepository;
 import io.polyport.persistence.UserRepository;
 import io.polyport.rest.RestContract;
