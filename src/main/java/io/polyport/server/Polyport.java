@@ -2,9 +2,9 @@ package io.polyport.server;
 
 import io.polyport.AppConfig;
 import io.polyport.persistence.CursorStats;
-import io.polyport.persistence.embedded.EmbeddedMongo;
 import io.polyport.persistence.MongoUserRepository;
 import io.polyport.persistence.UserRepository;
+import io.polyport.persistence.embedded.EmbeddedMongo;
 import io.polyport.rest.RestContract;
 import io.polyport.service.DefaultUserService;
 import io.polyport.service.UserService;
