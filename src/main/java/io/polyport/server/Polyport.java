@@ -2,7 +2,6 @@ package io.polyport.server;
 
 import io.polyport.AppConfig;
 import io.polyport.persistence.CursorStats;
-import io.polyport.persistence.EmbeddedMongo;
 import io.polyport.feed.FeedHub;
 import io.polyport.feed.Feeds;
 import io.polyport.ops.Ops;
@@ -10,6 +9,7 @@ import io.polyport.ops.Readiness;
 import io.polyport.persistence.MongoUserRepository;
 import io.polyport.persistence.UserChangeStream;
 import io.polyport.persistence.UserRepository;
+import io.polyport.persistence.embedded.EmbeddedMongo;
 import io.polyport.rest.RestContract;
 import io.polyport.rest.RestRouter;
 import io.polyport.service.DefaultUserService;

@@ -1,0 +1,102 @@
+package io.polyport.persistence.embedded;
+
+import de.bwaldvogel.mongo.wire.MongoDatabaseHandler;
+import de.bwaldvogel.mongo.wire.MongoExceptionHandler;
+import de.bwaldvogel.mongo.wire.MongoWireMessageEncoder;
+import de.bwaldvogel.mongo.wire.MongoWireProtocolHandler;
+import de.bwaldvogel.mongo.wire.MongoWireReplyEncoder;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The wire-protocol server in front of an {@link EmbeddedBackend}: mongo-java-server's pipeline (the same
+ * handlers {@code MongoServer.bind} installs) with an {@link AwaitDataHandler} before the command handler. It
+ * can stop listening and drop its connections ({@link #suspend()}) and listen again on the same port.
+ */
+final class WireServer {
+  private static final String HOST = "127.0.0.1";
+
+  private final EmbeddedBackend backend;
+  private final EventLoopGroup acceptors = new MultiThreadIoEventLoopGroup(1,
+      new DefaultThreadFactory("embedded-mongo-accept", true), NioIoHandler.newFactory());
+  private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(0,
+      new DefaultThreadFactory("embedded-mongo-worker", true), NioIoHandler.newFactory());
+  private Channel listener;
+  private ChannelGroup connections;
+  private int port;
+
+  WireServer(EmbeddedBackend backend) {
+    this.backend = backend;
+  }
+
+  /** Listens on 127.0.0.1:{@code port} (0: any free port) and returns the port. Blocking. */
+  synchronized int listen(int port) {
+    if (listener != null) {
+      return this.port;
+    }
+    ChannelGroup group = new DefaultChannelGroup("embedded-mongo-connections", GlobalEventExecutor.INSTANCE, true);
+    ServerBootstrap bootstrap = new ServerBootstrap()
+        .group(acceptors, workers)
+        .channel(NioServerSocketChannel.class)
+        .option(ChannelOption.SO_BACKLOG, 100)
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childHandler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel channel) {
+            group.add(channel);
+            channel.pipeline().addLast(
+                new MongoWireReplyEncoder(),
+                new MongoWireMessageEncoder(),
+                new MongoWireProtocolHandler(),
+                new AwaitDataHandler(backend.changeStreams()),
+                new MongoDatabaseHandler(backend, group),
+                new MongoExceptionHandler());
+          }
+        });
+    listener = bootstrap.bind(new InetSocketAddress(HOST, port)).syncUninterruptibly().channel();
+    connections = group;
+    this.port = ((InetSocketAddress) listener.localAddress()).getPort();
+    return this.port;
+  }
+
+  /** Stops listening and closes every connection; the backend and its data stay. Blocking. */
+  synchronized void suspend() {
+    if (listener != null) {
+      listener.close().syncUninterruptibly();
+      listener = null;
+    }
+    if (connections != null) {
+      connections.close().syncUninterruptibly();
+      connections = null;
+    }
+  }
+
+  /** Listens again on the port it had. Blocking. */
+  synchronized void resume() {
+    listen(port);
+  }
+
+  /** Closes the connections and stops the threads; the caller closes the backend afterwards. Blocking. */
+  synchronized void close() {
+    suspend();
+    acceptors.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+    workers.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+    acceptors.terminationFuture().syncUninterruptibly();
+    workers.terminationFuture().syncUninterruptibly();
+  }
+}
