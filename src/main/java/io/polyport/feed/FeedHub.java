@@ -37,8 +37,8 @@ public final class FeedHub {
   private UserChangeStream.Reading reading;
   private String lastToken = "";
   private boolean preImages = true;
-  private ServiceException down;
-  private boolean stopped;
+  private volatile ServiceException down;
+  private volatile boolean stopped;
 
   public FeedHub(Vertx vertx, UserChangeStream source, int history, int maxLag) {
     this.vertx = vertx;
@@ -59,10 +59,21 @@ public final class FeedHub {
       return;
     }
     reading = source.read(context, lastToken, preImages, this::publish, this::failed);
+    // the stream resumes after the last token, so nothing is lost if it opens a moment after the ping
+    source.ping(context).onSuccess(v -> {
+      if (down != null) {
+        LOG.info("live feeds available again");
+      }
+      down = null;
+    });
+  }
+
+  /** Whether subscriptions are accepted now (false while the change stream is lost). */
+  public boolean available() {
+    return down == null && !stopped;
   }
 
   private void publish(UserEvent event) {
-    down = null;
     lastToken = event.resumeToken();
     ring.add(event);
     List<UserEvent> batch = List.of(event);

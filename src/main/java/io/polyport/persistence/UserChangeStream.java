@@ -75,6 +75,29 @@ public final class UserChangeStream implements AutoCloseable {
     return reader;
   }
 
+  /** Whether the database answers (to tell that a reopened stream's server is back). */
+  public io.vertx.core.Future<Void> ping(Context context) {
+    io.vertx.core.Promise<Void> answer = io.vertx.core.Promise.promise();
+    client.getDatabase(database).runCommand(new Document("ping", 1)).subscribe(new Subscriber<Document>() {
+      public void onSubscribe(Subscription s) {
+        s.request(1);
+      }
+
+      public void onNext(Document d) {
+        context.runOnContext(v -> answer.tryComplete());
+      }
+
+      public void onError(Throwable t) {
+        context.runOnContext(v -> answer.tryFail(failure(t)));
+      }
+
+      public void onComplete() {
+        context.runOnContext(v -> answer.tryComplete());
+      }
+    });
+    return answer.future();
+  }
+
   @Override
   public void close() {
     client.close();
