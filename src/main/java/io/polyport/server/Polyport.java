@@ -41,10 +41,11 @@ public final class Polyport {
   private final FeedHub hub;
   private final Readiness readiness;
   private final String deploymentId;
+  private final List<ServerVerticle> verticles;
   private final int port;
 
   private Polyport(Vertx vertx, AppConfig config, EmbeddedMongo embedded, MongoUserRepository repository,
-                   UserChangeStream changes, FeedHub hub, Readiness readiness, String deploymentId, int port) {
+                   UserChangeStream changes, FeedHub hub, Readiness readiness, Deployed deployed) {
     this.vertx = vertx;
     this.config = config;
     this.embedded = embedded;
@@ -52,8 +53,9 @@ public final class Polyport {
     this.changes = changes;
     this.hub = hub;
     this.readiness = readiness;
-    this.deploymentId = deploymentId;
-    this.port = port;
+    this.deploymentId = deployed.id();
+    this.verticles = deployed.verticles();
+    this.port = deployed.port();
   }
 
   /** Starts everything; fails with a message naming what could not start. */
@@ -76,8 +78,7 @@ public final class Polyport {
             hub.start();
             return deploy(vertx, config, repository, new Feeds(hub, Clock.systemUTC()), ops);
           })
-          .map(deployed -> new Polyport(vertx, config, db, repository, changes, hub, readiness, deployed.id(),
-              deployed.port()))
+          .map(deployed -> new Polyport(vertx, config, db, repository, changes, hub, readiness, deployed))
           .onFailure(e -> {
             readiness.stop();
             hub.stop();
@@ -101,7 +102,7 @@ public final class Polyport {
             "cannot reach MongoDB at " + redact(uri) + " within " + timeout + " ms (" + e.getMessage() + ")", e)));
   }
 
-  private record Deployed(String id, int port) {
+  private record Deployed(String id, int port, List<ServerVerticle> verticles) {
   }
 
   private static Future<Deployed> deploy(Vertx vertx, AppConfig config, UserRepository repository, Feeds feeds,
@@ -115,7 +116,7 @@ public final class Polyport {
           verticles.add(verticle);
           return verticle;
         }, new DeploymentOptions().setInstances(config.http().instances())))
-        .map(id -> new Deployed(id, verticles.get(0).port()));
+        .map(id -> new Deployed(id, verticles.get(0).port(), List.copyOf(verticles)));
   }
 
   static JsonObject mongoConfig(AppConfig config, String uri) {
@@ -165,6 +166,8 @@ public final class Polyport {
   public Future<Void> stop() {
     readiness.stop();
     return hub.stop()
+        // every instance's server at once: stop accepting, GOAWAY, let calls in flight finish within the grace
+        .eventually(() -> Future.join(verticles.stream().map(ServerVerticle::shutdown).toList()))
         .eventually(() -> vertx.undeploy(deploymentId))
         .eventually(() -> {
           changes.close();

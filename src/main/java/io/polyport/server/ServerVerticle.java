@@ -68,11 +68,19 @@ public final class ServerVerticle extends VerticleBase {
     new ReflectionGrpcService(ops.protos().services(), max).bind(grpc);
   }
 
-  /** Stops accepting, sends GOAWAY on HTTP/2 connections and lets requests in flight finish within the grace period. */
-  @Override
-  public Future<?> stop() {
+  /**
+   * Stops accepting, sends GOAWAY on HTTP/2 connections and lets requests in flight finish within the grace
+   * period. The application calls it on every instance at once before undeploying (one instance shutting
+   * down alone could cut connections another one still serves).
+   */
+  public Future<Void> shutdown() {
     return server == null ? Future.succeededFuture()
         : server.shutdown(config.http().shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public Future<?> stop() {
+    return shutdown();
   }
 
   /** The port actually bound (useful when configured as 0). */

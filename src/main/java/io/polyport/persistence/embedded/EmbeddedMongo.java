@@ -108,6 +108,24 @@ public final class EmbeddedMongo implements AutoCloseable {
     server.suspend();
   }
 
+  /**
+   * Holds every data command (connections stay open, pings answer) until {@link #unstall()}: a slow
+   * database rather than a gone one. Meant for fault tests.
+   */
+  public void stall() {
+    server.stall(true);
+  }
+
+  /** How many commands have been held by {@link #stall()} so far. */
+  public long heldCommands() {
+    return server.heldCommands();
+  }
+
+  /** Passes the held commands on, in order. */
+  public void unstall() {
+    server.stall(false);
+  }
+
   /** Listens again on the same port after {@link #suspend()}. Blocking. */
   public synchronized void resume() {
     server.resume();

@@ -20,7 +20,10 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 
 import java.net.InetSocketAddress;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The wire-protocol server in front of an {@link EmbeddedBackend}: mongo-java-server's pipeline (the same
@@ -38,6 +41,51 @@ final class WireServer {
   private Channel listener;
   private ChannelGroup connections;
   private int port;
+  private final Stall stall = new Stall();
+
+  /** Whether data commands are held, and who to tell when they no longer are. */
+  static final class Stall {
+    private volatile boolean on;
+    private final Set<Runnable> releasers = ConcurrentHashMap.newKeySet();
+    private final AtomicLong held = new AtomicLong();
+
+    /** Commands held since start (for tests to know a call reached the database). */
+    long held() {
+      return held.get();
+    }
+
+    void holding() {
+      held.incrementAndGet();
+    }
+
+    boolean on() {
+      return on;
+    }
+
+    void register(Runnable releaser) {
+      releasers.add(releaser);
+    }
+
+    void unregister(Runnable releaser) {
+      releasers.remove(releaser);
+    }
+
+    void set(boolean stalled) {
+      on = stalled;
+      if (!stalled) {
+        releasers.forEach(Runnable::run);
+      }
+    }
+  }
+
+  long heldCommands() {
+    return stall.held();
+  }
+
+  /** Holds (true) or releases (false) every connection's data commands. */
+  void stall(boolean stalled) {
+    stall.set(stalled);
+  }
 
   WireServer(EmbeddedBackend backend) {
     this.backend = backend;
@@ -63,6 +111,7 @@ final class WireServer {
                 new MongoWireReplyEncoder(),
                 new MongoWireMessageEncoder(),
                 new MongoWireProtocolHandler(),
+                new StallHandler(stall),
                 new AwaitDataHandler(backend.changeStreams()),
                 new MongoDatabaseHandler(backend, group),
                 new MongoExceptionHandler());
