@@ -1,5 +1,6 @@
 package io.polyport;
 
+import io.polyport.observe.Observability;
 import io.polyport.server.Polyport;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
@@ -38,7 +39,7 @@ public final class Main implements Callable<Integer> {
       LOG.error("bad configuration: {}", e.getMessage());
       return 2;
     }
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = Observability.vertx(config);
     Polyport app;
     try {
       app = Polyport.start(vertx, config).await();

@@ -3,6 +3,7 @@ package io.polyport.rest;
 import io.polyport.AppConfig;
 import io.polyport.auth.Authenticator;
 import io.polyport.auth.OperationScopes;
+import io.polyport.observe.RestObservation;
 import io.polyport.service.UserService;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -25,6 +26,7 @@ public final class RestRouter {
                                      Authenticator auth) {
     return OpenAPIContract.from(vertx, contract.forRouter()).map(openApi -> {
       Router root = Router.router(vertx);
+      RestObservation.mount(vertx, root, contract.json(), config, auth);
       RestAuth.mount(root, contract.json(), new OperationScopes(contract.json()), auth);
       new UserImportRoute(users, config.limits()).mount(root);
       new UserEventsRoute(users, config.feed().heartbeat()).mount(root);

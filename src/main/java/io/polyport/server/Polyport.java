@@ -5,6 +5,8 @@ import io.polyport.persistence.CursorStats;
 import io.polyport.persistence.EmbeddedMongo;
 import io.polyport.feed.FeedHub;
 import io.polyport.feed.Feeds;
+import io.polyport.observe.Observability;
+import io.polyport.persistence.MongoConnections;
 import io.polyport.persistence.MongoUserRepository;
 import io.polyport.persistence.UserChangeStream;
 import io.polyport.persistence.UserRepository;
@@ -58,10 +60,12 @@ public final class Polyport {
         : Future.succeededFuture(null);
     return embedded.compose(db -> {
       String uri = db != null ? db.connectionString() : config.mongo().uri();
-      MongoClient client = MongoClient.create(vertx, mongoConfig(config, uri));
+      Observability observability = Observability.of(vertx);
+      MongoClient client = MongoConnections.create(vertx, mongoConfig(config, uri), observability.mongoPoolListener());
       var repository = new MongoUserRepository(client, config.limits().listBatchSize());
       var changes = new UserChangeStream(uri, config.mongo().database(), config.mongo().timeout());
       var hub = new FeedHub(vertx, changes, config.feed().history(), config.feed().queueSize());
+      observability.feedSubscribers(hub::subscribers);
       return connect(vertx, config, uri, repository)
           .compose(v -> {
             hub.start();

@@ -5,6 +5,7 @@ import io.polyport.auth.Authenticator;
 import io.polyport.auth.OperationScopes;
 import io.polyport.grpc.FeedGrpcService;
 import io.polyport.grpc.UserGrpcService;
+import io.polyport.observe.Observability;
 import io.polyport.rest.RestContract;
 import io.polyport.rest.RestRouter;
 import io.polyport.service.UserService;
@@ -44,7 +45,7 @@ public final class ServerVerticle extends VerticleBase {
     bindGrpc(grpc, auth);
     return RestRouter.create(vertx, config, contract, users, auth).compose(router -> {
       server = vertx.createHttpServer(HttpOptions.server(config))
-          .requestHandler(new FrontDoor(grpc, router));
+          .requestHandler(new FrontDoor(grpc, router, Observability.of(vertx)));
       // a negative port shares one random port between all instances; 0 would give each its own
       int port = config.http().port() == 0 ? -1 : config.http().port();
       return server.listen(port, config.http().host());

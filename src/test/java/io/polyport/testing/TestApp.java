@@ -3,6 +3,7 @@ package io.polyport.testing;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.polyport.AppConfig;
+import io.polyport.observe.Observability;
 import io.polyport.server.Polyport;
 import io.polyport.users.v1.UserServiceGrpc;
 import io.vertx.core.Vertx;
@@ -44,10 +45,19 @@ public final class TestApp implements AutoCloseable {
     return start(new JsonObject());
   }
 
-  /** A server with these config keys (as in conf/config.json) on top of the test defaults. */
+  /**
+   * A server with these config keys (as in conf/config.json) on top of the test defaults, on a Vertx built
+   * the way Main builds it.
+   */
   public static TestApp start(JsonObject overrides) {
-    Vertx vertx = Vertx.vertx();
-    return start(vertx, overrides);
+    AppConfig config = AppConfig.from(defaults().mergeIn(overrides, true), Map.of());
+    Vertx vertx = Observability.vertx(config);
+    try {
+      return new TestApp(vertx, Polyport.start(vertx, config).await());
+    } catch (RuntimeException e) {
+      vertx.close().await();
+      throw e;
+    }
   }
 
   public static TestApp start(Vertx vertx, JsonObject overrides) {
