@@ -43,6 +43,7 @@ public final class GrpcObservation {
       exchange.operation(UNKNOWN, false);
     } else {
       exchange.operation(rpc.method(), rpc.streaming());
+      Spans.grpc(rpc.service(), rpc.method());
     }
     HttpServerResponse http = request.response();
     // called when the response ends, and when the stream closes before (cancel, reset, disconnect)

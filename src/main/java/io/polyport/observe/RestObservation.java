@@ -32,8 +32,8 @@ public final class RestObservation {
     for (Operation op : operations(contract)) {
       root.route(op.method(), op.vertxPath()).handler(ctx -> {
         Exchange exchange = Exchange.current();
-        if (exchange != null) {
-          exchange.operation(op.id(), op.streaming());
+        if (exchange != null && exchange.operation(op.id(), op.streaming())) {
+          Spans.rest(op.method().name(), op.path());
         }
         ctx.next();
       });

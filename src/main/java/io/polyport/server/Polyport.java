@@ -69,7 +69,8 @@ public final class Polyport {
       return connect(vertx, config, uri, repository)
           .compose(v -> {
             hub.start();
-            return deploy(vertx, config, repository, new Feeds(hub, Clock.systemUTC()));
+            return deploy(vertx, config, observability.traced(repository, config.mongo().database()),
+                new Feeds(hub, Clock.systemUTC()));
           })
           .map(deployed -> new Polyport(vertx, config, db, repository, changes, hub, deployed.id(), deployed.port()))
           .onFailure(e -> {

@@ -123,6 +123,7 @@ class MetricsTest {
     assertThat(value(text, "mongodb_driver_pool_size", Map.of())).isNotNull();
     assertThat(value(text, "mongodb_driver_pool_checkedout", Map.of())).isNotNull();
     assertThat(text).contains("vertx_http_server_requests_total").contains("jvm_memory_used_bytes");
+    assertThat(Observability.of(app.vertx).tracing()).as("no OTLP endpoint: no tracing").isFalse();
   }
 
   /** GetUser over gRPC-Web (HTTP/1.1); returns the trailer frame's text (empty when the status came in the headers). */

@@ -2,6 +2,7 @@ package io.polyport.testing;
 
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.polyport.AppConfig;
 import io.polyport.observe.Observability;
 import io.polyport.server.Polyport;
@@ -50,8 +51,13 @@ public final class TestApp implements AutoCloseable {
    * the way Main builds it.
    */
   public static TestApp start(JsonObject overrides) {
+    return start(overrides, null);
+  }
+
+  /** The same, its spans going to {@code spans} (e.g. an in-memory exporter). */
+  public static TestApp start(JsonObject overrides, SpanExporter spans) {
     AppConfig config = AppConfig.from(defaults().mergeIn(overrides, true), Map.of());
-    Vertx vertx = Observability.vertx(config);
+    Vertx vertx = Observability.vertx(config, spans);
     try {
       return new TestApp(vertx, Polyport.start(vertx, config).await());
     } catch (RuntimeException e) {
