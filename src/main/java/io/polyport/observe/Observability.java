@@ -26,10 +26,10 @@ import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
- * Metrics, traces and the access log of one Vertx instance. {@link #vertx} is the one way the application
- * builds its Vertx (Main and the tests alike): with Micrometer metrics into a Prometheus registry of its
- * own, and the OpenTelemetry tracer when tracing is on. Everything else finds this object with
- * {@link #of(Vertx)}.
+ * Metrics, traces and logs of one Vertx instance. {@link #vertx} is the one way the application builds
+ * its Vertx (Main and the tests alike): with Micrometer metrics into a Prometheus registry of its own, the
+ * OpenTelemetry tracer when tracing is on, and the log format of the configuration. Everything else finds
+ * this object with {@link #of(Vertx)}.
  */
 public final class Observability implements Shareable {
   /** The operation label of requests outside the contract (and before routing names them). */
@@ -61,6 +61,7 @@ public final class Observability implements Shareable {
    */
   public static Vertx vertx(AppConfig config, SpanExporter exporter) {
     AppConfig.Telemetry telemetry = config.telemetry();
+    LogFormat.apply(telemetry.jsonLogs());
     var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     OpenTelemetrySdk otel = Tracing.sdk(telemetry, exporter);
     var metricsOptions = new MicrometerMetricsOptions()
