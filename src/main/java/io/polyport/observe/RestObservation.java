@@ -4,6 +4,7 @@ import io.polyport.AppConfig;
 import io.polyport.auth.Authenticator;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -49,8 +50,10 @@ public final class RestObservation {
       exchange = observability.begin(ctx.request(), id == null ? "-" : id, false);
     }
     Exchange observed = exchange;
-    // a client gone before the response ended: 499, as proxies log it
-    ctx.addEndHandler(ended -> observed.finish(ended.succeeded() ? String.valueOf(ctx.response().getStatusCode()) : "499"));
+    // whether the response ended, not how the end handler was called: on HTTP/2 the stream can close (and
+    // report "Connection closed") inside the final write. A client gone before the end: 499, as proxies log it
+    HttpServerResponse response = ctx.response();
+    ctx.addEndHandler(ended -> observed.finish(response.ended() ? String.valueOf(response.getStatusCode()) : "499"));
     ctx.next();
   }
 

@@ -49,7 +49,10 @@ class MetricsTest {
   @Test
   void eachProtocolIsCountedUnderItsOperationAndStatus() {
     String missing = "0123456789abcdef01234567";
-    assertThat(app.web.get("/users/" + userId).send().await().statusCode()).isEqualTo(200);
+    // REST over HTTP/2 (h2c): each stream has its own request context too
+    var h2c = app.h2c(false);
+    assertThat(h2c.get("/users/" + userId).send().await().statusCode()).isEqualTo(200);
+    h2c.close();
     assertThat(app.web.get("/users/" + missing).send().await().statusCode()).isEqualTo(404);
     assertThat(app.blocking().getUser(GetUserRequest.newBuilder().setId(userId).build()).getId()).isEqualTo(userId);
     assertThatThrownBy(() -> app.blocking().getUser(GetUserRequest.newBuilder().setId(missing).build()))
