@@ -47,7 +47,10 @@ public record AppConfig(Http http, Mongo mongo, Limits limits, Feed feed, Tls tl
     }
   }
 
-  /** Logs and traces: an access log line per request, JSON log lines, OTLP export when an endpoint is set. */
+  /**
+   * Logs and traces: an access log line per request, JSON log lines, spans exported over OTLP/HTTP to
+   * {@code otlpEndpoint} (the collector's base URL; no tracing at all when unset) as {@code serviceName}.
+   */
   public record Telemetry(boolean accessLog, boolean jsonLogs, String otlpEndpoint, String serviceName) {
   }
 
@@ -150,6 +153,10 @@ public record AppConfig(Http http, Mongo mongo, Limits limits, Feed feed, Tls tl
     var health = new Health(
         Duration.ofMillis(k.longValue("health.intervalMs", "HEALTH_INTERVAL_MS", 5_000, 10, 3_600_000)),
         Duration.ofMillis(k.longValue("health.timeoutMs", "HEALTH_TIMEOUT_MS", 1_000, 10, 60_000)));
+    if (telemetry.otlpEndpoint() != null && !telemetry.otlpEndpoint().matches("https?://[^/\\s]+.*")) {
+      throw ConfigKeys.bad("telemetry.otlpEndpoint", "OTEL_EXPORTER_OTLP_ENDPOINT", telemetry.otlpEndpoint(),
+          "the http(s) URL of an OTLP/HTTP collector, such as http://localhost:4318");
+    }
     return new AppConfig(http, mongo, limits, feed, tls, auth, telemetry, health);
   }
 

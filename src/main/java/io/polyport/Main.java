@@ -1,5 +1,6 @@
 package io.polyport;
 
+import io.polyport.observe.Observability;
 import io.polyport.server.Polyport;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
@@ -39,7 +40,7 @@ public final class Main implements Callable<Integer> {
       LOG.error("bad configuration: {}", e.getMessage());
       return 2;
     }
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = Observability.vertx(config);
     AtomicReference<Polyport> running = new AtomicReference<>();
     // registered before the start, so a SIGTERM during start-up also closes what was opened
     Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(vertx, running.get()), "polyport-shutdown"));

@@ -5,6 +5,7 @@ import io.polyport.auth.OperationScopes;
 import io.polyport.auth.Principal;
 import io.polyport.domain.ErrorCode;
 import io.polyport.domain.ServiceException;
+import io.polyport.observe.GrpcObservation;
 import io.vertx.core.Handler;
 import io.vertx.grpc.server.GrpcServerRequest;
 
@@ -27,9 +28,13 @@ final class GrpcAuth {
   <Q, R> Handler<GrpcServerRequest<Q, R>> guard(String method, BiConsumer<GrpcServerRequest<Q, R>, Principal> handler) {
     String scope = scopes.ofRpc(method);
     if (!auth.enabled()) {
-      return request -> handler.accept(request, Principal.ANONYMOUS);
+      return request -> {
+        GrpcObservation.call(request);
+        handler.accept(request, Principal.ANONYMOUS);
+      };
     }
     return request -> {
+      GrpcObservation.call(request);
       request.pause();
       auth.authorize(request.headers().get("authorization"), scope).onComplete(result -> {
         if (result.failed()) {

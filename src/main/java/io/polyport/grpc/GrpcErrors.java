@@ -2,6 +2,7 @@ package io.polyport.grpc;
 
 import io.polyport.domain.ErrorCode;
 import io.polyport.domain.ServiceException;
+import io.polyport.observe.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import io.vertx.grpc.common.GrpcStatus;
@@ -37,7 +38,7 @@ public final class GrpcErrors {
     if (failure instanceof ServiceException se) {
       return se;
     }
-    LOG.error("unexpected failure in " + call, failure);
+    LOG.error("unexpected failure in {} (request {})", call, Exchange.currentRequestId(), failure);
     return new ServiceException(ErrorCode.INTERNAL, "internal error");
   }
 

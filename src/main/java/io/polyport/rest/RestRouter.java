@@ -4,6 +4,7 @@ import io.polyport.AppConfig;
 import io.polyport.auth.Authenticator;
 import io.polyport.auth.OperationScopes;
 import io.polyport.ops.Ops;
+import io.polyport.observe.RestObservation;
 import io.polyport.service.UserService;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -31,6 +32,7 @@ public final class RestRouter {
                                       UserService users, Authenticator auth, Ops ops) {
     return Future.succeededFuture(openApiContract).map(openApi -> {
       Router root = Router.router(vertx);
+      RestObservation.mount(vertx, root, contract.json(), config, auth);
       RestAuth.mount(root, contract.json(), new OperationScopes(contract.json()), auth);
       new OpsRoutes(ops).mount(root);
       new UserImportRoute(users, config.limits()).mount(root);

@@ -6,6 +6,7 @@ import io.polyport.domain.ErrorCode;
 import io.polyport.domain.FeedCommand;
 import io.polyport.domain.FeedOutput;
 import io.polyport.domain.ServiceException;
+import io.polyport.observe.RestObservation;
 import io.polyport.service.UserService;
 import io.polyport.users.v1.FeedRequest;
 import io.vertx.core.Future;
@@ -40,13 +41,15 @@ final class UserFeedSocket {
       return;
     }
     boolean mayWrite = RestAuth.principal(ctx).may(io.polyport.auth.Principal.WRITE);
-    ctx.request().toWebSocket().onSuccess(ws -> session(ws, mayWrite)).onFailure(e -> RestErrors.send(ctx, e));
+    Runnable observed = RestObservation.webSocketSession();
+    ctx.request().toWebSocket().onSuccess(ws -> session(ws, mayWrite, observed)).onFailure(e -> RestErrors.send(ctx, e));
   }
 
-  private void session(ServerWebSocket ws, boolean mayWrite) {
+  private void session(ServerWebSocket ws, boolean mayWrite, Runnable ended) {
     var commands = new Commands(ws);
     var output = new Output(ws);
     users.session(commands, output, mayWrite).onComplete(done -> {
+      ended.run();
       if (done.succeeded()) {
         ws.close((short) 1000, "done");
         return;

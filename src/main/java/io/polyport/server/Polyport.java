@@ -6,6 +6,8 @@ import io.polyport.feed.FeedHub;
 import io.polyport.feed.Feeds;
 import io.polyport.ops.Ops;
 import io.polyport.ops.Readiness;
+import io.polyport.observe.Observability;
+import io.polyport.persistence.MongoConnections;
 import io.polyport.persistence.MongoUserRepository;
 import io.polyport.persistence.UserChangeStream;
 import io.polyport.persistence.UserRepository;
@@ -65,18 +67,21 @@ public final class Polyport {
         : Future.succeededFuture(null);
     return embedded.compose(db -> {
       String uri = db != null ? db.connectionString() : config.mongo().uri();
-      MongoClient client = MongoClient.create(vertx, mongoConfig(config, uri));
+      Observability observability = Observability.of(vertx);
+      MongoClient client = MongoConnections.create(vertx, mongoConfig(config, uri), observability.mongoPoolListener());
       var repository = new MongoUserRepository(client, config.limits().listBatchSize());
       var changes = new UserChangeStream(uri, config.mongo().database(), config.mongo().timeout());
       var hub = new FeedHub(vertx, changes, config.feed().history(), config.feed().queueSize());
       var readiness = new Readiness(vertx, repository::ping, config.health().interval(), config.health().timeout(),
           Clock.systemUTC());
+      observability.feedSubscribers(hub::subscribers);
       return connect(vertx, config, uri, repository)
           .compose(v -> readiness.start())
           .compose(v -> Ops.create(vertx, readiness))
           .compose(ops -> {
             hub.start();
-            return deploy(vertx, config, repository, new Feeds(hub, Clock.systemUTC()), ops);
+            return deploy(vertx, config, observability.traced(repository, config.mongo().database()),
+                new Feeds(hub, Clock.systemUTC()), ops);
           })
           .map(deployed -> new Polyport(vertx, config, db, repository, changes, hub, readiness, deployed))
           .onFailure(e -> {

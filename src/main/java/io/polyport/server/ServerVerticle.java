@@ -8,6 +8,7 @@ import io.polyport.grpc.HealthGrpcService;
 import io.polyport.grpc.ReflectionGrpcService;
 import io.polyport.grpc.UserGrpcService;
 import io.polyport.ops.Ops;
+import io.polyport.observe.Observability;
 import io.polyport.rest.RestContract;
 import io.polyport.rest.RestRouter;
 import io.polyport.service.UserService;
@@ -52,7 +53,7 @@ public final class ServerVerticle extends VerticleBase {
     bindGrpc(grpc, auth);
     return RestRouter.create(vertx, config, contract, openApi, users, auth, ops).compose(router -> {
       server = vertx.createHttpServer(HttpOptions.server(config))
-          .requestHandler(new FrontDoor(grpc, router));
+          .requestHandler(new FrontDoor(grpc, router, Observability.of(vertx)));
       // a negative port shares one random port between all instances; 0 would give each its own
       int port = config.http().port() == 0 ? -1 : config.http().port();
       return server.listen(port, config.http().host());

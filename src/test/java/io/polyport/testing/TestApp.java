@@ -2,7 +2,9 @@ package io.polyport.testing;
 
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.polyport.AppConfig;
+import io.polyport.observe.Observability;
 import io.polyport.server.Polyport;
 import io.polyport.users.v1.UserServiceGrpc;
 import io.vertx.core.Vertx;
@@ -44,10 +46,24 @@ public final class TestApp implements AutoCloseable {
     return start(new JsonObject());
   }
 
-  /** A server with these config keys (as in conf/config.json) on top of the test defaults. */
+  /**
+   * A server with these config keys (as in conf/config.json) on top of the test defaults, on a Vertx built
+   * the way Main builds it.
+   */
   public static TestApp start(JsonObject overrides) {
-    Vertx vertx = Vertx.vertx();
-    return start(vertx, overrides);
+    return start(overrides, null);
+  }
+
+  /** The same, its spans going to {@code spans} (e.g. an in-memory exporter). */
+  public static TestApp start(JsonObject overrides, SpanExporter spans) {
+    AppConfig config = AppConfig.from(defaults().mergeIn(overrides, true), Map.of());
+    Vertx vertx = Observability.vertx(config, spans);
+    try {
+      return new TestApp(vertx, Polyport.start(vertx, config).await());
+    } catch (RuntimeException e) {
+      vertx.close().await();
+      throw e;
+    }
   }
 
   public static TestApp start(Vertx vertx, JsonObject overrides) {
