@@ -161,12 +161,11 @@ class ListUsersTest {
   static long readWhilePaused(long before) {
     Await.until(app.vertx, "the cursor started", () -> app.app.cursorStats().documentsRead() > before);
     long read = -1;
-    for (int round = 0; round < 50; round++) {
+    int stable = 0;
+    for (int round = 0; round < 100 && stable < 3; round++) {
       barrier();
       long now = app.app.cursorStats().documentsRead() - before;
-      if (now == read) {
-        break;
-      }
+      stable = now == read ? stable + 1 : 0;
       read = now;
     }
     barrier();
