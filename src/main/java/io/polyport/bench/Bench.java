@@ -1,0 +1,241 @@
+package io.polyport.bench;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SocketAddress;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Load for a running Polyport (or any server of the UserService contract): unary, streaming and database
+ * baseline scenarios, several at once on the same port, one result line each. See docs/benchmarks.md.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Drives a running server over REST and gRPC and prints requests/s or records/s, errors and latency.")
+public final class Bench implements Callable<Integer> {
+  static final List<String> SCENARIOS = List.of("rest-create", "rest-get", "grpc-create", "grpc-get", "grpc-list",
+      "rest-list", "grpc-import", "rest-import", "driver-read", "driver-insert", "vertx-mongo-read", "vertx-mongo-insert");
+
+  @Option(names = "--host", description = "server host (default: ${DEFAULT-VALUE})")
+  String host = "127.0.0.1";
+  @Option(names = {"-p", "--port"}, description = "server port (default: ${DEFAULT-VALUE})")
+  int port = 8080;
+  @Option(names = {"-s", "--scenario"}, split = ",", required = true,
+      description = "comma-separated, run at the same time: ${COMPLETION-CANDIDATES}", completionCandidates = Names.class)
+  List<String> scenarios;
+  @Option(names = {"-c", "--connections"}, description = "connections per scenario (default: ${DEFAULT-VALUE})")
+  int connections = 1;
+  @Option(names = {"-m", "--concurrency"}, description = "unary requests in flight per scenario (default: connections)")
+  Integer concurrency;
+  @Option(names = {"-d", "--duration"}, description = "measured seconds of a unary scenario (default: ${DEFAULT-VALUE})")
+  double duration = 10;
+  @Option(names = {"-w", "--warmup"}, description = "unmeasured seconds first (default: ${DEFAULT-VALUE})")
+  double warmup = 3;
+  @Option(names = "--h2c", description = "REST over h2c (prior knowledge) instead of HTTP/1.1")
+  boolean h2c;
+  @Option(names = "--streams", description = "concurrent streams of a stream scenario (default: ${DEFAULT-VALUE})")
+  int streams = 1;
+  @Option(names = "--rounds", description = "measured streams per stream worker (default: ${DEFAULT-VALUE})")
+  int rounds = 1;
+  @Option(names = "--warmup-rounds", description = "unmeasured streams per stream worker first (default: ${DEFAULT-VALUE})")
+  int warmupRounds = 0;
+  @Option(names = "--records", description = "users per import stream (default: ${DEFAULT-VALUE})")
+  long records = 100_000;
+  @Option(names = "--list-limit", description = "limit of a list stream, 0 = all users (default: ${DEFAULT-VALUE})")
+  int listLimit = 0;
+  @Option(names = "--preload", description = "import this many users over gRPC before the scenarios (default: ${DEFAULT-VALUE})")
+  long preload = 0;
+  @Option(names = "--ids", description = "user ids (the first in id order) the get scenarios cycle through (default: ${DEFAULT-VALUE})")
+  int ids = 10_000;
+  @Option(names = "--mongo-uri", description = "database of the driver-* and vertx-mongo-* baselines")
+  String mongoUri;
+  @Option(names = "--mongo-db", description = "its database name (default: ${DEFAULT-VALUE})")
+  String mongoDb = "polyport";
+  @Option(names = "--batch-size", description = "cursor batch / insert batch of the baselines, as the server's (default: ${DEFAULT-VALUE})")
+  int batchSize = 1000;
+  @Option(names = "--event-loops", description = "event loops of the load generator (default: ${DEFAULT-VALUE})")
+  int eventLoops = 1;
+  @Option(names = "--h2-window", description = "HTTP/2 stream and connection window of the clients, bytes (default: ${DEFAULT-VALUE})")
+  int windowBytes = 1024 * 1024;
+  @Option(names = "--server-pid", description = "report the server's CPU, and if it is a JVM its heap (peak, after each GC)")
+  Long serverPid;
+  @Option(names = "--db-pid", description = "report this process's CPU (the database) as db_cpu")
+  Long dbPid;
+  @Option(names = "--heap-log", description = "with --server-pid: every GC as CSV to this file")
+  Path heapLog;
+  @Option(names = "--json", description = "also write the results as JSON to this file")
+  Path json;
+  @Option(names = "--run-tag", description = "tag in generated emails (default: random; emails are unique per run)")
+  String runTag = Users.randomRun();
+  @Option(names = "--max-seconds", description = "give up (exit 124) after this long (default: ${DEFAULT-VALUE})")
+  long maxSeconds = 1800;
+
+  private final PrintStream out;
+  private String heapSummary;
+
+  public Bench() {
+    this(System.out);
+  }
+
+  Bench(PrintStream out) {
+    this.out = out;
+  }
+
+  static final class Names extends ArrayList<String> {
+    Names() {
+      super(SCENARIOS);
+    }
+  }
+
+  public static void main(String[] args) {
+    int exit = new CommandLine(new Bench()).execute(args);
+    System.exit(exit);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Thread watchdog = new Thread(() -> {
+      try {
+        Thread.sleep(TimeUnit.SECONDS.toMillis(maxSeconds));
+        System.err.println("bench: gave up after " + maxSeconds + " s (--max-seconds)");
+        System.exit(124);
+      } catch (InterruptedException e) {
+        // finished in time
+      }
+    }, "bench-watchdog");
+    watchdog.setDaemon(true);
+    watchdog.start();
+    List<Result> results = run();
+    watchdog.interrupt();
+    return results.stream().allMatch(r -> r.errors() == 0 && r.okOps() > 0) ? 0 : 3;
+  }
+
+  /** Runs everything and returns the results (also printed, and written as JSON with --json). */
+  List<Result> run() throws Exception {
+    for (String s : scenarios) {
+      if (!SCENARIOS.contains(s)) {
+        throw new CommandLine.ParameterException(new CommandLine(this), "unknown scenario " + s + "; known: " + SCENARIOS);
+      }
+    }
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops));
+    Users users = new Users(runTag);
+    var address = SocketAddress.inetSocketAddress(port, host);
+    int inFlight = concurrency == null ? connections : concurrency;
+    var grpc = new GrpcWorkloads(vertx, address, connections, windowBytes);
+    var rest = new RestWorkloads(vertx, host, port, connections, h2c, windowBytes);
+    DriverWorkloads driver = null;
+    HeapWatch heap = null;
+    try {
+      if (preload > 0) {
+        long t0 = System.nanoTime();
+        grpc.importOnce(grpc.first(), users.source(), preload).await(maxSeconds, TimeUnit.SECONDS);
+        double s = (System.nanoTime() - t0) / 1e9;
+        out.printf(java.util.Locale.ROOT, "# preload: imported %d users over gRPC in %.1f s (%.0f records/s)%n", preload, s, preload / s);
+      }
+      List<String> idList = List.of();
+      if (scenarios.contains("rest-get") || scenarios.contains("grpc-get")) {
+        idList = grpc.ids(ids).await(120, TimeUnit.SECONDS);
+        if (idList.isEmpty()) {
+          throw new IllegalStateException("the get scenarios need users: the server has none (use --preload N)");
+        }
+      }
+      if (scenarios.stream().anyMatch(s -> s.startsWith("driver-") || s.startsWith("vertx-mongo-"))) {
+        if (mongoUri == null) {
+          throw new IllegalArgumentException("the driver baselines need --mongo-uri");
+        }
+        driver = new DriverWorkloads(vertx, mongoUri, mongoDb, batchSize);
+      }
+      if (serverPid != null) {
+        try {
+          heap = HeapWatch.attach(serverPid);
+        } catch (Exception | LinkageError e) {
+          System.err.println("bench: no heap figures for pid " + serverPid + " (not an attachable JVM?): " + e);
+        }
+      }
+      List<Future<Result>> running = new ArrayList<>();
+      for (String name : scenarios) {
+        Workload w = workload(name, grpc, rest, driver, users, idList, inFlight);
+        int workers = w.unary() ? inFlight : streams;
+        List<Context> contexts = new ArrayList<>();
+        for (int i = 0; i < Math.min(connections, workers); i++) {
+          contexts.add(((VertxInternal) vertx).createEventLoopContext());
+        }
+        Runner runner = new Runner(w, new CpuMeter(serverPid, dbPid), contexts, workers);
+        running.add(w.unary()
+            ? runner.timed(vertx, (long) (warmup * 1000), (long) (duration * 1000))
+            : runner.rounds(warmupRounds, rounds));
+      }
+      List<Result> results = new ArrayList<>();
+      for (Future<Result> f : running) {
+        results.add(f.await(maxSeconds, TimeUnit.SECONDS));
+      }
+      report(results, heap);
+      return results;
+    } finally {
+      if (heap != null) {
+        heap.close();
+      }
+      if (driver != null) {
+        driver.close();
+      }
+      grpc.close().await(10, TimeUnit.SECONDS);
+      rest.close().await(10, TimeUnit.SECONDS);
+      vertx.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private Workload workload(String name, GrpcWorkloads grpc, RestWorkloads rest, DriverWorkloads driver,
+                            Users users, List<String> idList, int inFlight) {
+    return switch (name) {
+      case "rest-create" -> rest.create(name, users, inFlight);
+      case "rest-get" -> rest.get(name, idList, inFlight);
+      case "grpc-create" -> grpc.create(name, users, inFlight);
+      case "grpc-get" -> grpc.get(name, idList, inFlight);
+      case "grpc-list" -> grpc.list(name, listLimit);
+      case "rest-list" -> rest.list(name, listLimit);
+      case "grpc-import" -> grpc.importUsers(name, users, records);
+      case "rest-import" -> rest.importUsers(name, users, records);
+      case "driver-read" -> driver.read(name);
+      case "driver-insert" -> driver.insert(name, users, records);
+      case "vertx-mongo-read" -> driver.vertxRead(name);
+      case "vertx-mongo-insert" -> driver.vertxInsert(name, users, records);
+      default -> throw new IllegalArgumentException(name);
+    };
+  }
+
+  private void report(List<Result> results, HeapWatch heap) throws Exception {
+    for (Result r : results) {
+      out.println(r.line() + (h2c && r.scenario().startsWith("rest-") ? " http=h2c" : ""));
+    }
+    if (heap != null) {
+      heapSummary = heap.summary();
+      out.println(heapSummary);
+      if (heapLog != null) {
+        try (var w = new PrintWriter(Files.newBufferedWriter(heapLog))) {
+          heap.writeCsv(w);
+        }
+      }
+    }
+    if (json != null) {
+      var array = new JsonArray();
+      results.forEach(r -> array.add(r.json().put("http", r.scenario().startsWith("rest-") ? (h2c ? "h2c" : "http/1.1") : null)));
+      var doc = new JsonObject().put("host", host).put("port", port).put("results", array).put("heap", heapSummary);
+      Files.writeString(json, doc.encodePrettily());
+    }
+  }
+}

@@ -1,0 +1,172 @@
+package io.polyport.bench;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * A closed loop: each worker starts its next operation when the previous one completes, so exactly
+ * {@code workers} operations are in flight. Unary workloads: a warm-up, then operations that complete within
+ * the measured window count. Stream workloads: warm-up rounds, then every worker runs {@code rounds}
+ * operations and the window is the wall time until the last one completes. Only successes are counted
+ * as units and latency; failures are errors.
+ */
+final class Runner {
+  private static final long DRAIN_TIMEOUT_MS = 30_000;
+
+  private final Workload workload;
+  private final CpuMeter cpu;
+  private final List<Context> contexts;
+  private final int workers;
+  private final Recorder latency = new Recorder(3);
+  private final LongAdder okOps = new LongAdder();
+  private final LongAdder units = new LongAdder();
+  private final LongAdder errors = new LongAdder();
+  private final AtomicReference<String> firstError = new AtomicReference<>();
+  private volatile boolean measuring;
+  private volatile boolean stopping;
+  private volatile CpuMeter.Usage cpuUsed = CpuMeter.Usage.NONE;
+
+  /** @param contexts one event-loop context per connection; worker w runs on context w % size */
+  Runner(Workload workload, CpuMeter cpu, List<Context> contexts, int workers) {
+    this.workload = workload;
+    this.cpu = cpu;
+    this.contexts = contexts;
+    this.workers = workers;
+  }
+
+  /** Unary: {@code warmupMs} unmeasured, then {@code durationMs} measured. */
+  Future<Result> timed(Vertx vertx, long warmupMs, long durationMs) {
+    Promise<Void> stopped = Promise.promise();
+    AtomicInteger live = new AtomicInteger(workers);
+    long[] window = new long[2];
+    for (int w = 0; w < workers; w++) {
+      int worker = w;
+      context(worker).runOnContext(v -> loop(worker, live, stopped));
+    }
+    vertx.setTimer(Math.max(1, warmupMs), t -> {
+      latency.reset();
+      cpu.start();
+      window[0] = System.nanoTime();
+      measuring = true;
+      vertx.setTimer(Math.max(1, durationMs), t2 -> {
+        measuring = false;
+        window[1] = System.nanoTime();
+        cpuUsed = cpu.stop();
+        stopping = true;
+      });
+    });
+    return stopped.future().timeout(warmupMs + durationMs + DRAIN_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+        .recover(e -> Future.succeededFuture())
+        .map(v -> result(((window[1] == 0 ? System.nanoTime() : window[1]) - window[0]) / 1e9));
+  }
+
+  private void loop(int worker, AtomicInteger live, Promise<Void> stopped) {
+    if (stopping) {
+      if (live.decrementAndGet() == 0) {
+        stopped.tryComplete();
+      }
+      return;
+    }
+    long start = System.nanoTime();
+    boolean[] returned = {false};
+    start(worker).onComplete(ar -> {
+      if (measuring) {
+        count(ar.succeeded() ? ar.result() : null, ar.cause(), System.nanoTime() - start);
+      }
+      if (returned[0]) {
+        loop(worker, live, stopped);
+      } else {
+        context(worker).runOnContext(v -> loop(worker, live, stopped));
+      }
+    });
+    returned[0] = true;
+  }
+
+  /** Streams: every worker runs {@code warmupRounds}, then (measured) {@code rounds} operations. */
+  Future<Result> rounds(int warmupRounds, int rounds) {
+    return phase(warmupRounds).compose(v -> {
+      latency.reset();
+      measuring = true;
+      cpu.start();
+      long start = System.nanoTime();
+      return phase(rounds).map(x -> {
+        cpuUsed = cpu.stop();
+        return result((System.nanoTime() - start) / 1e9);
+      });
+    });
+  }
+
+  private Future<Void> phase(int rounds) {
+    if (rounds <= 0) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> done = Promise.promise();
+    AtomicInteger live = new AtomicInteger(workers);
+    for (int w = 0; w < workers; w++) {
+      int worker = w;
+      context(worker).runOnContext(v -> round(worker, rounds, live, done));
+    }
+    return done.future();
+  }
+
+  private void round(int worker, int left, AtomicInteger live, Promise<Void> done) {
+    if (left == 0) {
+      if (live.decrementAndGet() == 0) {
+        done.complete();
+      }
+      return;
+    }
+    long start = System.nanoTime();
+    start(worker).onComplete(ar -> {
+      if (measuring) {
+        count(ar.succeeded() ? ar.result() : null, ar.cause(), System.nanoTime() - start);
+      } else if (ar.failed()) {
+        noteError(ar.cause());
+      }
+      context(worker).runOnContext(v -> round(worker, left - 1, live, done));
+    });
+  }
+
+  private Future<Long> start(int worker) {
+    try {
+      return workload.call(worker);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  private void count(Long done, Throwable failure, long nanos) {
+    if (failure != null) {
+      errors.increment();
+      noteError(failure);
+      return;
+    }
+    okOps.increment();
+    units.add(done);
+    latency.recordValue(Math.max(1, nanos / 1000));
+  }
+
+  private void noteError(Throwable failure) {
+    firstError.compareAndSet(null, failure.getClass().getSimpleName() + ": " + failure.getMessage());
+  }
+
+  private Context context(int worker) {
+    return contexts.get(worker % contexts.size());
+  }
+
+  private Result result(double seconds) {
+    Histogram h = latency.getIntervalHistogram();
+    return new Result(workload.name(), workload.unary() ? "req/s" : "records/s", contexts.size(), workers,
+        okOps.sum(), units.sum(), errors.sum(), seconds, h, cpuUsed, firstError.get());
+  }
+}

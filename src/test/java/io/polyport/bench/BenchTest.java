@@ -1,0 +1,84 @@
+package io.polyport.bench;
+
+import io.polyport.testing.TestApp;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The bench tool against a real server: every scenario, all at once, reports a positive rate and no error. */
+class BenchTest {
+  static TestApp app;
+
+  @BeforeAll
+  static void start() {
+    app = TestApp.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    app.close();
+  }
+
+  static List<Result> bench(ByteArrayOutputStream out, String... args) throws Exception {
+    var bench = new Bench(new PrintStream(out, true, StandardCharsets.UTF_8));
+    new CommandLine(bench).parseArgs(args);
+    return bench.run();
+  }
+
+  static String[] args(String scenarios, String... more) {
+    List<String> all = new java.util.ArrayList<>(List.of("--port", String.valueOf(app.port()), "--scenario", scenarios,
+        "--connections", "2", "--concurrency", "4", "--duration", "1", "--warmup", "0.3", "--records", "1000",
+        "--mongo-uri", app.app.mongoUri(), "--mongo-db", app.app.config().mongo().database()));
+    all.addAll(List.of(more));
+    return all.toArray(String[]::new);
+  }
+
+  static void assertClean(List<Result> results, String printed) {
+    for (Result r : results) {
+      assertThat(r.errors()).as("%s errors (%s)", r.scenario(), r.firstError()).isZero();
+      assertThat(r.rate()).as(r.scenario()).isPositive();
+      assertThat(printed).contains("bench scenario=" + r.scenario() + " rate=");
+    }
+  }
+
+  @Test
+  void unaryScenariosAtOnceForASecondReportAPositiveRateAndNoErrors() throws Exception {
+    var out = new ByteArrayOutputStream();
+    List<Result> results = bench(out, args("rest-create,rest-get,grpc-create,grpc-get", "--preload", "200"));
+    assertThat(results).extracting(Result::scenario).containsExactly("rest-create", "rest-get", "grpc-create", "grpc-get");
+    assertClean(results, out.toString(StandardCharsets.UTF_8));
+    assertThat(results).allSatisfy(r -> assertThat(r.seconds()).isBetween(0.9, 3.0));
+  }
+
+  @Test
+  void streamScenariosMoveWholeStreams() throws Exception {
+    var out = new ByteArrayOutputStream();
+    List<String> streams = Bench.SCENARIOS.stream().filter(s -> !s.endsWith("-get") && !s.endsWith("-create")).toList();
+    List<Result> results = bench(out, args(String.join(",", streams), "--preload", "300"));
+    assertThat(results).extracting(Result::scenario).containsExactlyElementsOf(streams);
+    assertClean(results, out.toString(StandardCharsets.UTF_8));
+    // whole streams: imports of exactly --records users, lists of every stored user (at least the preload)
+    assertThat(results.stream().filter(r -> r.scenario().endsWith("-import") || r.scenario().endsWith("-insert")))
+        .allSatisfy(r -> assertThat(r.units()).isEqualTo(1000));
+    assertThat(results.stream().filter(r -> r.scenario().endsWith("-list") || r.scenario().endsWith("-read")))
+        .allSatisfy(r -> assertThat(r.units()).isGreaterThanOrEqualTo(300));
+  }
+
+  @Test
+  void aFailingScenarioCountsErrorsNotSuccesses() throws Exception {
+    var out = new ByteArrayOutputStream();
+    // an email that the server refuses: every import fails, none is counted as records/s
+    List<Result> results = bench(out, "--port", String.valueOf(app.port()), "--scenario", "rest-import",
+        "--records", "10", "--run-tag", "not an email ");
+    assertThat(results.get(0).errors()).isEqualTo(1);
+    assertThat(results.get(0).units()).isZero();
+  }
+}
