@@ -17,10 +17,11 @@ public record AppConfig(Http http, Mongo mongo, Limits limits, Feed feed, Tls tl
   /**
    * The one listening port. {@code instances} verticles (one per event loop) share it. HTTP/2 limits and
    * timeouts apply to every protocol on it; {@code shutdownGrace} is how long unary calls in flight may
-   * finish after SIGTERM.
+   * finish after SIGTERM; {@code flushBatch}: up to this many flushes of one connection made in one event-loop
+   * turn leave as one system call (0 = flush every write).
    */
   public record Http(String host, int port, int instances, int maxHeaderBytes, int maxConcurrentStreams,
-                     Duration idleTimeout, boolean compression, Duration shutdownGrace) {
+                     Duration idleTimeout, boolean compression, Duration shutdownGrace, int flushBatch) {
     public boolean loopbackOnly() {
       return host.equals("127.0.0.1") || host.equals("localhost") || host.equals("::1") || host.startsWith("127.");
     }
@@ -109,7 +110,8 @@ public record AppConfig(Http http, Mongo mongo, Limits limits, Feed feed, Tls tl
         k.integer("http.maxConcurrentStreams", "MAX_CONCURRENT_STREAMS", 1000, 1, 100_000),
         Duration.ofSeconds(k.integer("http.idleTimeoutSeconds", "IDLE_TIMEOUT_SECONDS", 300, 0, 86_400)),
         k.bool("http.compression", "COMPRESSION", true),
-        Duration.ofMillis(k.longValue("http.shutdownGraceMs", "SHUTDOWN_GRACE_MS", 10_000, 0, 600_000)));
+        Duration.ofMillis(k.longValue("http.shutdownGraceMs", "SHUTDOWN_GRACE_MS", 10_000, 0, 600_000)),
+        k.integer("http.flushBatch", "HTTP_FLUSH_BATCH", 256, 0, 65_536));
     String uri = k.raw("mongo.uri", "MONGO_URI").filter(s -> !s.isBlank()).orElse(null);
     var mongo = new Mongo(uri,
         database(k.string("mongo.database", "MONGO_DB", "polyport")),

@@ -53,6 +53,7 @@ public final class ServerVerticle extends VerticleBase {
     bindGrpc(grpc, auth);
     return RestRouter.create(vertx, config, contract, openApi, users, auth, ops).compose(router -> {
       server = vertx.createHttpServer(HttpOptions.server(config))
+          .connectionHandler(connection -> FlushBatching.install(connection, config.http().flushBatch()))
           .requestHandler(new FrontDoor(grpc, router, Observability.of(vertx)));
       // a negative port shares one random port between all instances; 0 would give each its own
       int port = config.http().port() == 0 ? -1 : config.http().port();

@@ -1,0 +1,30 @@
+package io.polyport.server;
+
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.net.impl.ConnectionBase;
+
+/**
+ * One system call per event-loop turn and connection instead of one per flush. Vert.x flushes every write made
+ * outside the connection's own read: a unary gRPC answer from a database callback is two flushes (the message,
+ * then the trailers), a list stream one per message. Netty's FlushConsolidationHandler at the head of the
+ * pipeline holds the flushes of one turn and issues one (at most {@code maxFlushes} are merged). Backpressure is
+ * unchanged: unflushed bytes count as pending in the channel's outbound buffer, and the handler flushes at once
+ * when the channel stops being writable or closes. Vert.x exposes no public hook into the pipeline, hence the
+ * internal ConnectionBase; without it (another connection type) nothing is installed.
+ */
+final class FlushBatching {
+  private static final String NAME = "polyport-flush-batching";
+
+  private FlushBatching() {
+  }
+
+  static void install(HttpConnection connection, int maxFlushes) {
+    if (maxFlushes > 0 && connection instanceof ConnectionBase base) {
+      var pipeline = base.channel().pipeline();
+      if (pipeline.get(NAME) == null) {
+        pipeline.addFirst(NAME, new FlushConsolidationHandler(maxFlushes, true));
+      }
+    }
+  }
+}
