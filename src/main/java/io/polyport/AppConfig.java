@@ -18,10 +18,12 @@ public record AppConfig(Http http, Mongo mongo, Limits limits, Feed feed, Tls tl
    * The one listening port. {@code instances} verticles (one per event loop) share it. HTTP/2 limits and
    * timeouts apply to every protocol on it; {@code shutdownGrace} is how long unary calls in flight may
    * finish after SIGTERM; {@code flushBatch}: up to this many flushes of one connection made in one event-loop
-   * turn leave as one system call (0 = flush every write).
+   * turn leave as one system call (0 = flush every write); {@code eventLoops}: Vert.x event loops, which also
+   * carry the database connections (default twice the cores this process may use).
    */
   public record Http(String host, int port, int instances, int maxHeaderBytes, int maxConcurrentStreams,
-                     Duration idleTimeout, boolean compression, Duration shutdownGrace, int flushBatch) {
+                     Duration idleTimeout, boolean compression, Duration shutdownGrace, int flushBatch,
+                     int eventLoops) {
     public boolean loopbackOnly() {
       return host.equals("127.0.0.1") || host.equals("localhost") || host.equals("::1") || host.startsWith("127.");
     }
@@ -101,7 +103,7 @@ public record AppConfig(Http http, Mongo mongo, Limits limits, Feed feed, Tls tl
   /** Builds the configuration from a JSON document (keys as in conf/config.json) and an environment. */
   public static AppConfig from(JsonObject json, Map<String, String> env) {
     var k = new ConfigKeys(json, env);
-    int loops = 2 * Runtime.getRuntime().availableProcessors();
+    int loops = k.integer("http.eventLoops", "EVENT_LOOPS", 2 * Runtime.getRuntime().availableProcessors(), 1, 1024);
     var http = new Http(
         k.string("http.host", "HOST", "127.0.0.1"),
         k.integer("http.port", "PORT", 8080, 0, 65535),
@@ -109,9 +111,10 @@ public record AppConfig(Http http, Mongo mongo, Limits limits, Feed feed, Tls tl
         k.integer("http.maxHeaderBytes", "MAX_HEADER_BYTES", 8192, 1024, 1024 * 1024),
         k.integer("http.maxConcurrentStreams", "MAX_CONCURRENT_STREAMS", 1000, 1, 100_000),
         Duration.ofSeconds(k.integer("http.idleTimeoutSeconds", "IDLE_TIMEOUT_SECONDS", 300, 0, 86_400)),
-        k.bool("http.compression", "COMPRESSION", true),
+        k.bool("http.compression", "COMPRESSION", false),
         Duration.ofMillis(k.longValue("http.shutdownGraceMs", "SHUTDOWN_GRACE_MS", 10_000, 0, 600_000)),
-        k.integer("http.flushBatch", "HTTP_FLUSH_BATCH", 256, 0, 65_536));
+        k.integer("http.flushBatch", "HTTP_FLUSH_BATCH", 256, 0, 65_536),
+        loops);
     String uri = k.raw("mongo.uri", "MONGO_URI").filter(s -> !s.isBlank()).orElse(null);
     var mongo = new Mongo(uri,
         database(k.string("mongo.database", "MONGO_DB", "polyport")),

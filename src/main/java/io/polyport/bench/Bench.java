@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
     description = "Drives a running server over REST and gRPC and prints requests/s or records/s, errors and latency.")
 public final class Bench implements Callable<Integer> {
   static final List<String> SCENARIOS = List.of("rest-create", "rest-get", "grpc-create", "grpc-get", "grpc-list",
-      "rest-list", "grpc-import", "rest-import", "driver-read", "driver-insert", "vertx-mongo-read", "vertx-mongo-insert");
+      "rest-list", "grpc-import", "rest-import", "driver-read", "driver-insert", "vertx-mongo-read", "vertx-mongo-insert", "grpc-watch");
 
   @Option(names = "--host", description = "server host (default: ${DEFAULT-VALUE})")
   String host = "127.0.0.1";
@@ -46,6 +46,14 @@ public final class Bench implements Callable<Integer> {
   double duration = 10;
   @Option(names = {"-w", "--warmup"}, description = "unmeasured seconds first (default: ${DEFAULT-VALUE})")
   double warmup = 3;
+  @Option(names = "--rate", description = "requests/s of each unary scenario, paced (default: 0 = as fast as answered)")
+  double rate;
+  @Option(names = "--subscribers", description = "WatchUsers streams of grpc-watch (default: ${DEFAULT-VALUE})")
+  int subscribers = 100;
+  @Option(names = "--non-readers", description = "of those, streams that never read (default: ${DEFAULT-VALUE})")
+  int nonReaders = 0;
+  @Option(names = "--watch-tag", description = "tag filter of the WatchUsers streams (default: all users)")
+  String watchTag = "";
   @Option(names = "--h2c", description = "REST over h2c (prior knowledge) instead of HTTP/1.1")
   boolean h2c;
   @Option(names = "--streams", description = "concurrent streams of a stream scenario (default: ${DEFAULT-VALUE})")
@@ -140,6 +148,7 @@ public final class Bench implements Callable<Integer> {
     var rest = new RestWorkloads(vertx, host, port, connections, h2c, windowBytes);
     DriverWorkloads driver = null;
     HeapWatch heap = null;
+    List<GrpcWorkloads> extra = new ArrayList<>();
     try {
       if (preload > 0) {
         long t0 = System.nanoTime();
@@ -169,13 +178,28 @@ public final class Bench implements Callable<Integer> {
       }
       List<Future<Result>> running = new ArrayList<>();
       for (String name : scenarios) {
+        if (name.equals("grpc-watch")) {
+          List<Context> loops = new ArrayList<>();
+          for (int i = 0; i < connections; i++) {
+            loops.add(((VertxInternal) vertx).createEventLoopContext());
+          }
+          // readers on connections of their own, and non-readers apart from them: a paused stream keeps its
+          // bytes unconsumed, and with them the connection's flow-control window, in any HTTP/2 client
+          var readers = new GrpcWorkloads(vertx, address, connections, windowBytes);
+          var idle = new GrpcWorkloads(vertx, address, Math.max(1, (nonReaders + 99) / 100), windowBytes);
+          extra.add(readers);
+          extra.add(idle);
+          running.add(new WatchLoad(readers, idle, loops, subscribers, Math.min(nonReaders, subscribers), watchTag,
+              new CpuMeter(serverPid, dbPid)).run(vertx, (long) (warmup * 1000), (long) (duration * 1000)));
+          continue;
+        }
         Workload w = workload(name, grpc, rest, driver, users, idList, inFlight);
         int workers = w.unary() ? inFlight : streams;
         List<Context> contexts = new ArrayList<>();
         for (int i = 0; i < Math.min(connections, workers); i++) {
           contexts.add(((VertxInternal) vertx).createEventLoopContext());
         }
-        Runner runner = new Runner(w, new CpuMeter(serverPid, dbPid), contexts, workers);
+        Runner runner = new Runner(w, new CpuMeter(serverPid, dbPid), contexts, workers, rate);
         running.add(w.unary()
             ? runner.timed(vertx, (long) (warmup * 1000), (long) (duration * 1000))
             : runner.rounds(warmupRounds, rounds));
@@ -194,6 +218,9 @@ public final class Bench implements Callable<Integer> {
         driver.close();
       }
       grpc.close().await(10, TimeUnit.SECONDS);
+      for (GrpcWorkloads g : extra) {
+        g.close().await(10, TimeUnit.SECONDS);
+      }
       rest.close().await(10, TimeUnit.SECONDS);
       vertx.close().await(10, TimeUnit.SECONDS);
     }

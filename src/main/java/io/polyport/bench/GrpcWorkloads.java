@@ -5,6 +5,8 @@ import io.polyport.users.v1.GetUserRequest;
 import io.polyport.users.v1.ImportUsersResponse;
 import io.polyport.users.v1.ListUsersRequest;
 import io.polyport.users.v1.User;
+import io.polyport.users.v1.UserEvent;
+import io.polyport.users.v1.WatchUsersRequest;
 import io.polyport.users.v1.UserServiceGrpcClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -14,6 +16,7 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.client.GrpcClientOptions;
+import io.vertx.grpc.client.GrpcClientRequest;
 import io.vertx.grpc.client.GrpcClientResponse;
 import io.vertx.grpc.common.GrpcStatus;
 
@@ -134,6 +137,14 @@ final class GrpcWorkloads {
           return resp.end().transform(ar -> ar.succeeded() && resp.status() == GrpcStatus.OK
               ? Future.succeededFuture(ids) : Future.failedFuture(failure(resp, ar.cause())));
         });
+  }
+
+  /** Opens one WatchUsers stream on connection slot {@code slot}: the request, to cancel it, with its response. */
+  Future<GrpcClientRequest<WatchUsersRequest, UserEvent>> watch(int slot, WatchUsersRequest request) {
+    return client(slot).request(server, UserServiceGrpcClient.WatchUsers).map(req -> {
+      req.end(request);
+      return req;
+    });
   }
 
   GrpcClient first() {

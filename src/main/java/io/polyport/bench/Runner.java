@@ -35,13 +35,24 @@ final class Runner {
   private volatile boolean measuring;
   private volatile boolean stopping;
   private volatile CpuMeter.Usage cpuUsed = CpuMeter.Usage.NONE;
+  private final double ratePerWorker;
+  private long[] due;
 
   /** @param contexts one event-loop context per connection; worker w runs on context w % size */
   Runner(Workload workload, CpuMeter cpu, List<Context> contexts, int workers) {
+    this(workload, cpu, contexts, workers, 0);
+  }
+
+  /**
+   * @param rate with a unary workload, the operations per second of all workers together (0 = as fast as they
+   *             complete): each worker starts its operations at a steady pace, at once when it is behind
+   */
+  Runner(Workload workload, CpuMeter cpu, List<Context> contexts, int workers, double rate) {
     this.workload = workload;
     this.cpu = cpu;
     this.contexts = contexts;
     this.workers = workers;
+    this.ratePerWorker = rate / workers;
   }
 
   /** Unary: {@code warmupMs} unmeasured, then {@code durationMs} measured. */
@@ -49,6 +60,11 @@ final class Runner {
     Promise<Void> stopped = Promise.promise();
     AtomicInteger live = new AtomicInteger(workers);
     long[] window = new long[2];
+    due = new long[workers];
+    long now = System.nanoTime();
+    for (int w = 0; w < workers; w++) {
+      due[w] = now + (ratePerWorker > 0 ? (long) (w / (ratePerWorker * workers) * 1e9) : 0);
+    }
     for (int w = 0; w < workers; w++) {
       int worker = w;
       context(worker).runOnContext(v -> loop(worker, live, stopped));
@@ -76,6 +92,14 @@ final class Runner {
         stopped.tryComplete();
       }
       return;
+    }
+    if (ratePerWorker > 0) {
+      long wait = due[worker] - System.nanoTime();
+      if (wait >= 1_000_000) {
+        context(worker).owner().setTimer(wait / 1_000_000, t -> loop(worker, live, stopped));
+        return;
+      }
+      due[worker] += (long) (1e9 / ratePerWorker);
     }
     long start = System.nanoTime();
     boolean[] returned = {false};

@@ -26,6 +26,8 @@ import java.util.Map;
 public final class FeedHub {
   private static final Logger LOG = LoggerFactory.getLogger(FeedHub.class);
   private static final long RETRY_MS = 1000;
+  private static final long MAX_RETRY_MS = 5000;
+  private static final long STABLE_MS = 5000;
 
   private final Vertx vertx;
   private final Context context;
@@ -39,6 +41,8 @@ public final class FeedHub {
   private boolean preImages = true;
   private volatile ServiceException down;
   private volatile boolean stopped;
+  /** Failed tries since the change stream last held for STABLE_MS. */
+  private int failures;
 
   public FeedHub(Vertx vertx, UserChangeStream source, int history, int maxLag) {
     this.vertx = vertx;
@@ -60,11 +64,18 @@ public final class FeedHub {
     }
     reading = source.read(context, lastToken, preImages, this::publish, this::failed);
     // the stream resumes after the last token, so nothing is lost if it opens a moment after the ping
+    int attempt = failures;
     source.ping(context).onSuccess(v -> {
-      if (down != null) {
-        LOG.info("live feeds available again");
-      }
       down = null;
+      if (attempt > 0) {
+        // say so only once the stream has held for a while: a database without change streams fails each try
+        vertx.setTimer(STABLE_MS, t -> {
+          if (failures == attempt && !stopped) {
+            LOG.info("live feeds available again");
+            failures = 0;
+          }
+        });
+      }
     });
   }
 
@@ -102,12 +113,16 @@ public final class FeedHub {
       LOG.warn("the change stream cannot resume after {}; continuing from now (older tokens are no longer resumable)", lastToken);
       lastToken = "";
       ring.clear();
-    } else if (down == null) {
+    } else if (failures == 0) {
       LOG.warn("live feeds unavailable: {}", error.getMessage());
+    } else if (Integer.bitCount(failures) == 1) {
+      LOG.warn("live feeds still unavailable after {} tries: {}", failures, error.getMessage());
     }
+    failures++;
     down = new ServiceException(ErrorCode.UNAVAILABLE, "live feeds are unavailable: " + error.getMessage());
     endAll(down);
-    vertx.setTimer(RETRY_MS, t -> open());
+    // retry soon after a blip, then less and less often (at most every MAX_RETRY_MS)
+    vertx.setTimer(Math.min(MAX_RETRY_MS, RETRY_MS << Math.min(failures - 1, 6)), t -> open());
   }
 
   private void endAll(ServiceException error) {

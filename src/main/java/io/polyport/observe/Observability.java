@@ -70,7 +70,7 @@ public final class Observability implements Shareable {
         .setRegistryName("polyport-" + UUID.randomUUID())
         .setJvmMetricsEnabled(true);
     VertxBuilder builder = Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(metricsOptions))
+        .with(new VertxOptions().setMetricsOptions(metricsOptions).setEventLoopPoolSize(config.http().eventLoops()))
         .withMetrics(new MicrometerMetricsFactory(registry));
     if (otel != null) {
       builder.withTracer(new OpenTelemetryTracingFactory(otel));

@@ -73,6 +73,22 @@ class BenchTest {
   }
 
   @Test
+  void watchSubscribersReceiveTheEventsOfPacedWritesWhileNonReadersDoNotStopThem() throws Exception {
+    var out = new ByteArrayOutputStream();
+    List<Result> results = bench(out, "--port", String.valueOf(app.port()), "--scenario", "grpc-watch,grpc-create",
+        "--connections", "2", "--concurrency", "2", "--duration", "2", "--warmup", "1", "--rate", "100",
+        "--subscribers", "20", "--non-readers", "3");
+    assertClean(results, out.toString(StandardCharsets.UTF_8));
+    Result watch = results.get(0);
+    Result creates = results.get(1);
+    assertThat(watch.unit()).isEqualTo("events/s");
+    // paced: about 100 creates/s for 2 s, never the unpaced rate
+    assertThat(creates.units()).isBetween(100L, 300L);
+    // every reading subscriber sees (nearly) every create of the window: the windows differ by a few ms
+    assertThat(watch.units()).isGreaterThan(17L * creates.units() * 8 / 10);
+  }
+
+  @Test
   void aFailingScenarioCountsErrorsNotSuccesses() throws Exception {
     var out = new ByteArrayOutputStream();
     // an email that the server refuses: every import fails, none is counted as records/s

@@ -1,0 +1,117 @@
+package io.polyport.bench;
+
+import io.polyport.users.v1.UserEvent;
+import io.polyport.users.v1.WatchUsersRequest;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.grpc.client.GrpcClientRequest;
+import io.vertx.grpc.common.GrpcStatus;
+import org.HdrHistogram.Recorder;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The grpc-watch scenario: {@code subscribers} WatchUsers streams held open for the warm-up and the measured
+ * window, spread over the connections; the first {@code nonReaders} pause at once and never read (the server
+ * must end them on overflow without slowing the others), on connections of their own. The units are the events the reading subscribers
+ * receive in the window; the latency is each event's delivery delay, its arrival minus its {@code time} (the
+ * database's commit time, millisecond precision, same machine clock). A reading subscriber whose stream ends
+ * before the window closes is an error. Writes come from another scenario run beside it (grpc-create --rate).
+ */
+final class WatchLoad {
+  private final GrpcWorkloads readers;
+  private final GrpcWorkloads idle;
+  private final List<Context> contexts;
+  private final int subscribers;
+  private final int nonReaders;
+  private final String tag;
+  private final CpuMeter cpu;
+  private final Recorder latency = new Recorder(3);
+  private final LongAdder events = new LongAdder();
+  private final LongAdder errors = new LongAdder();
+  private final LongAdder overflowed = new LongAdder();
+  private final AtomicReference<String> firstError = new AtomicReference<>();
+  private final List<GrpcClientRequest<WatchUsersRequest, UserEvent>> open = new ArrayList<>();
+  private volatile boolean measuring;
+  private volatile boolean closing;
+
+  WatchLoad(GrpcWorkloads readers, GrpcWorkloads idle, List<Context> contexts, int subscribers, int nonReaders,
+            String tag, CpuMeter cpu) {
+    this.readers = readers;
+    this.idle = idle;
+    this.contexts = contexts;
+    this.subscribers = subscribers;
+    this.nonReaders = nonReaders;
+    this.tag = tag;
+    this.cpu = cpu;
+  }
+
+  Future<Result> run(Vertx vertx, long warmupMs, long durationMs) {
+    for (int i = 0; i < subscribers; i++) {
+      int index = i;
+      contexts.get(i % contexts.size()).runOnContext(v -> subscribe(index));
+    }
+    Promise<Result> done = Promise.promise();
+    vertx.setTimer(Math.max(1, warmupMs), t -> {
+      latency.reset();
+      cpu.start();
+      long start = System.nanoTime();
+      measuring = true;
+      vertx.setTimer(Math.max(1, durationMs), t2 -> {
+        measuring = false;
+        closing = true;
+        double seconds = (System.nanoTime() - start) / 1e9;
+        CpuMeter.Usage used = cpu.stop();
+        synchronized (open) {
+          open.forEach(req -> req.cancel());
+        }
+        done.complete(new Result("grpc-watch", "events/s", contexts.size(), subscribers, subscribers - nonReaders,
+            events.sum(), errors.sum(), seconds, latency.getIntervalHistogram(), used,
+            firstError.get() == null ? null : firstError.get()));
+      });
+    });
+    return done.future();
+  }
+
+  /** Non-reading subscribers the server ended (seen only if the stream's end reaches the client). */
+  long overflowed() {
+    return overflowed.sum();
+  }
+
+  private void subscribe(int index) {
+    boolean reader = index >= nonReaders;
+    (reader ? readers : idle).watch(index, WatchUsersRequest.newBuilder().setTag(tag).build()).onSuccess(req -> {
+      synchronized (open) {
+        open.add(req);
+      }
+      req.response().onSuccess(resp -> {
+        if (!reader) {
+          resp.pause();
+          resp.endHandler(v -> overflowed.increment());
+          return;
+        }
+        resp.handler(event -> {
+          if (measuring) {
+            events.increment();
+            long delayMicros = System.currentTimeMillis() * 1000 - event.getTime().getSeconds() * 1_000_000
+                - event.getTime().getNanos() / 1000;
+            latency.recordValue(Math.max(1, delayMicros));
+          }
+        });
+        resp.end().onComplete(ar -> ended(resp.status(), resp.statusMessage()));
+      }).onFailure(e -> ended(null, e.toString()));
+    }).onFailure(e -> ended(null, e.toString()));
+  }
+
+  private void ended(GrpcStatus status, String message) {
+    if (!closing) {
+      errors.increment();
+      firstError.compareAndSet(null, "watch ended: " + (status == null ? "" : status.name() + " ") + message);
+    }
+  }
+}
