@@ -11,6 +11,8 @@
 # executor), the seed stack's FastAPI gateway -> grpc.aio (REST only).
 # Figures: GetUser 1x1 and 4x16 (h2load), CreateUser 1x1 and 4x16 (UnaryBench: a new email per
 # request), ListUsers 1 and 4 streams (StreamBench), REST GET /users/{id} at 1 and 64 connections.
+# Polyport and grpc-java run at the same time and are measured in turns, ROUNDS times (3; 1 with
+# --quick); OUT/summary.txt has the median of each figure and the ratios.
 # Needs: the anchors built (mvn -q -f DIR/grpc-java/pom.xml package; DIR/seed-python/gen.sh) and
 # their Debian packages (see DIR/README.md); `mvn -B package` here for target/polyport.jar.
 # Every process started here is stopped by PID on exit. Results: OUT/results.txt, one line each.
@@ -38,8 +40,8 @@ trap 'exit 130' INT TERM
 SCPU=1; LCPU=0
 JAVA_OPTS=(-XX:+UseParallelGC -Xms1g -Xmx1g)
 DB_OPTS=(-XX:+UseParallelGC -Xms256m -Xmx2g)
-if [ "$QUICK" = 1 ]; then GN=(10000 20000); CN=(5000 10000); WARM=60000; RN=(2000 4000 8000 20000); SR=3
-else GN=(20000 50000); CN=(10000 20000); WARM=150000; RN=(4000 8000 20000 50000); SR=10; fi
+if [ "$QUICK" = 1 ]; then GN=(5000 20000); CN=(5000 10000); WARM=60000; RN=(2000 8000); SR=3; ROUNDS=1
+else GN=(10000 50000); CN=(5000 20000); WARM=150000; RN=(3000 20000); SR=5; ROUNDS=3; fi
 
 say() { echo "$*" | tee -a "$RES"; }
 start_db() { # LABEL PORT -> DBPID, MURI
@@ -58,25 +60,9 @@ start_server() { # LABEL PORT CMD... -> SPID
 stop_server() { stop_pid "$1"; forget_pid "$1"; }
 measure() { wait_quiet 60 15 >/dev/null; say "$("$@" || true)"; }
 
-grpc_figures() { # LABEL PORT SERVER_PID DB_PID
-  local label="$1" t="127.0.0.1:$2" sp="$3" dp="$4" id
-  say "# $(taskset -c "$LCPU" "$PY" "$BENCH_DIR/grpc_tool.py" preload --target "$t" -n 10000 --deadline 120)"
-  id="$(taskset -c "$LCPU" "$PY" "$BENCH_DIR/grpc_tool.py" first-id --target "$t" --deadline 20)"
-  # JIT warm-up at full load (a JVM pinned to one core compiles on the core it serves from)
-  "$BENCH_DIR/grpc_unary.sh" "$t" get -c 4 -m 16 -n "$WARM" --id "$id" --cpu "$LCPU" >/dev/null || true
-  measure "$BENCH_DIR/grpc_unary.sh" "$t" get -c 1 -m 1 -n "${GN[0]}" -w 5000 --id "$id" --cpu "$LCPU" --server-pids "$sp" --db-pids "$dp" --label "$label"
-  measure "$BENCH_DIR/grpc_unary.sh" "$t" get -c 4 -m 16 -n "${GN[1]}" -w 10000 --id "$id" --cpu "$LCPU" --server-pids "$sp" --db-pids "$dp" --label "$label"
-  for par in 1 4; do
-    measure "$BENCH_DIR/stream.sh" "$t" --client java --repeat "$SR" --warmup 5 --parallel "$par" --cpu "$LCPU" --server-pids "$sp" --db-pids "$dp" --label "$label"
-  done
-  "$BENCH_DIR/grpc_unary.sh" "$t" create -c 4 -m 16 -n 20000 --tool java --cpu "$LCPU" >/dev/null || true
-  measure "$BENCH_DIR/grpc_unary.sh" "$t" create -c 1 -m 1 -n "${CN[0]}" --tool java --cpu "$LCPU" --server-pids "$sp" --db-pids "$dp" --label "$label"
-  measure "$BENCH_DIR/grpc_unary.sh" "$t" create -c 4 -m 16 -n "${CN[1]}" --tool java --cpu "$LCPU" --server-pids "$sp" --db-pids "$dp" --label "$label"
-}
 rest_figures() { # LABEL BASE SERVER_PIDS DB_PID
   local label="$1" base="$2" sp="$3" dp="$4" id
   id="$(taskset -c "$LCPU" "$PY" "$BENCH_DIR/rest_tool.py" one-id --url "$base")"
-  "$BENCH_DIR/rest.sh" "$base" get -c 64 -n "${RN[1]}" --id "$id" --cpu "$LCPU" >/dev/null || true
   measure "$BENCH_DIR/rest.sh" "$base" get -c 1 -n "${RN[0]}" -w 500 --id "$id" --cpu "$LCPU" --server-pids "$sp" --db-pids "$dp" --label "$label"
   measure "$BENCH_DIR/rest.sh" "$base" get -c 64 -n "${RN[1]}" -w 1000 --id "$id" --cpu "$LCPU" --server-pids "$sp" --db-pids "$dp" --label "$label"
 }
@@ -85,20 +71,46 @@ rss() { awk '/VmRSS/ { printf "%.0fMiB", $2 / 1024 }' "/proc/$1/status" 2>/dev/n
 say "# compare $(date -u +%FT%TZ) host=$(hostname) cores=$(nproc) quick=$QUICK polyport=$(git -C "$HERE" rev-parse --short HEAD 2>/dev/null || echo na)"
 say "# $(h2load --version | head -1); $(java -version 2>&1 | head -1)"
 
-# 1. Polyport: gRPC and REST on one port, on MongoStandalone
+# 1. Polyport and grpc-java side by side, each on its own MongoStandalone, all pinned to the server core;
+# their figures are taken in turns (Polyport, grpc-java, Polyport, ...) so that whatever else slows the
+# machine down for a while (this is a VM) lands on both, and every figure is taken ROUNDS times.
 start_db polyport 17081; D1="$DBPID"
 start_server polyport 19081 env MONGO_URI="$MURI" PORT=19081 java "${JAVA_OPTS[@]}" -jar "$JARP"
 P1="$SPID"
-grpc_figures polyport 19081 "$P1" "$D1"
-rest_figures polyport http://127.0.0.1:19081 "$P1" "$D1"
-say "# polyport rss=$(rss "$P1") db rss=$(rss "$D1")"; stop_server "$P1"; stop_server "$D1"
-
-# 2. grpc-java, direct executor, on its own MongoStandalone
 start_db grpc-java 17082; D2="$DBPID"
 start_server grpc-java 19082 java "${JAVA_OPTS[@]}" -jar "$JAR" --port 19082 --executor direct --mongo-uri "$MURI"
 P2="$SPID"
-grpc_figures grpc-java 19082 "$P2" "$D2"
-say "# grpc-java rss=$(rss "$P2")"; stop_server "$P2"; stop_server "$D2"
+declare -A ID
+for t in "polyport 19081" "grpc-java 19082"; do
+  read -r label port <<<"$t"
+  say "# $label $(taskset -c "$LCPU" "$PY" "$BENCH_DIR/grpc_tool.py" preload --target "127.0.0.1:$port" -n 10000 --deadline 120)"
+  ID[$label]="$(taskset -c "$LCPU" "$PY" "$BENCH_DIR/grpc_tool.py" first-id --target "127.0.0.1:$port" --deadline 20)"
+  # JIT warm-up at full load (a JVM pinned to one core compiles on the core it serves from)
+  "$BENCH_DIR/grpc_unary.sh" "127.0.0.1:$port" get -c 4 -m 16 -n "$WARM" --id "${ID[$label]}" --cpu "$LCPU" >/dev/null || true
+  "$BENCH_DIR/grpc_unary.sh" "127.0.0.1:$port" create -c 4 -m 16 -n 20000 --tool java --cpu "$LCPU" >/dev/null || true
+  "$BENCH_DIR/stream.sh" "127.0.0.1:$port" --client java --repeat 5 --warmup 5 --cpu "$LCPU" >/dev/null || true
+done
+rest_id="$(taskset -c "$LCPU" "$PY" "$BENCH_DIR/rest_tool.py" one-id --url http://127.0.0.1:19081)"
+"$BENCH_DIR/rest.sh" http://127.0.0.1:19081 get -c 64 -n "${RN[1]}" --id "$rest_id" --cpu "$LCPU" >/dev/null || true
+for round in $(seq "$ROUNDS"); do
+  for t in "polyport 19081 $P1 $D1" "grpc-java 19082 $P2 $D2"; do
+    read -r label port sp dp <<<"$t"
+    tg="127.0.0.1:$port"
+    measure "$BENCH_DIR/grpc_unary.sh" "$tg" get -c 1 -m 1 -n "${GN[0]}" -w 2000 --id "${ID[$label]}" --cpu "$LCPU" --server-pids "$sp" --db-pids "$dp" --label "$label"
+    measure "$BENCH_DIR/grpc_unary.sh" "$tg" get -c 4 -m 16 -n "${GN[1]}" -w 5000 --id "${ID[$label]}" --cpu "$LCPU" --server-pids "$sp" --db-pids "$dp" --label "$label"
+    for par in 1 4; do
+      measure "$BENCH_DIR/stream.sh" "$tg" --client java --repeat "$SR" --warmup 2 --parallel "$par" --cpu "$LCPU" --server-pids "$sp" --db-pids "$dp" --label "$label"
+    done
+    measure "$BENCH_DIR/grpc_unary.sh" "$tg" create -c 1 -m 1 -n "${CN[0]}" --tool java --cpu "$LCPU" --server-pids "$sp" --db-pids "$dp" --label "$label"
+    measure "$BENCH_DIR/grpc_unary.sh" "$tg" create -c 4 -m 16 -n "${CN[1]}" --tool java --cpu "$LCPU" --server-pids "$sp" --db-pids "$dp" --label "$label"
+    if [ "$label" = polyport ]; then
+      measure "$BENCH_DIR/rest.sh" http://127.0.0.1:19081 get -c 1 -n "${RN[0]}" -w 500 --id "$rest_id" --cpu "$LCPU" --server-pids "$sp" --db-pids "$dp" --label polyport
+      measure "$BENCH_DIR/rest.sh" http://127.0.0.1:19081 get -c 64 -n "${RN[1]}" -w 1000 --id "$rest_id" --cpu "$LCPU" --server-pids "$sp" --db-pids "$dp" --label polyport
+    fi
+  done
+done
+say "# polyport rss=$(rss "$P1") grpc-java rss=$(rss "$P2")"
+stop_server "$P1"; stop_server "$D1"; stop_server "$P2"; stop_server "$D2"
 
 # 3. the seed stack: FastAPI gateway -> grpc.aio -> MongoStandalone, all on the server core
 start_db gateway 17083; D3="$DBPID"
@@ -108,8 +120,12 @@ say "# $(taskset -c "$LCPU" "$PY" "$BENCH_DIR/grpc_tool.py" preload --target 127
 start_server fastapi-gateway 8083 env ANCHOR_MODE=gateway GRPC_TARGET=127.0.0.1:19083 "$PY" -m uvicorn rest_app:app \
   --app-dir "$ANCHORS_DIR/seed-python" --host 127.0.0.1 --workers 1 --loop asyncio --http h11 --no-access-log --log-level warning --port 8083
 P4="$SPID"
-rest_figures fastapi-gateway http://127.0.0.1:8083 "$P4,$P3" "$D3"
+"$BENCH_DIR/rest.sh" http://127.0.0.1:8083 get -c 64 -n 2000 --cpu "$LCPU" >/dev/null || true
+for round in $(seq "$ROUNDS"); do
+  rest_figures fastapi-gateway http://127.0.0.1:8083 "$P4,$P3" "$D3"
+done
 stop_server "$P4"; stop_server "$P3"; stop_server "$D3"
+"$PY" "$HERE/bench/compare_summary.py" "$RES" | tee "$OUT/summary.txt"
 say "# done: $RES"
 exit 0
 }

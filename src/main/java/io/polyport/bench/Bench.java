@@ -64,7 +64,7 @@ public final class Bench implements Callable<Integer> {
   int warmupRounds = 0;
   @Option(names = "--records", description = "users per import stream (default: ${DEFAULT-VALUE})")
   long records = 100_000;
-  @Option(names = "--list-limit", description = "limit of a list stream, 0 = all users (default: ${DEFAULT-VALUE})")
+  @Option(names = "--list-limit", description = "limit of a list stream and of the read baselines, 0 = all (default: ${DEFAULT-VALUE})")
   int listLimit = 0;
   @Option(names = "--preload", description = "import this many users over gRPC before the scenarios (default: ${DEFAULT-VALUE})")
   long preload = 0;
@@ -237,9 +237,9 @@ public final class Bench implements Callable<Integer> {
       case "rest-list" -> rest.list(name, listLimit);
       case "grpc-import" -> grpc.importUsers(name, users, records);
       case "rest-import" -> rest.importUsers(name, users, records);
-      case "driver-read" -> driver.read(name);
+      case "driver-read" -> driver.read(name, listLimit);
       case "driver-insert" -> driver.insert(name, users, records);
-      case "vertx-mongo-read" -> driver.vertxRead(name);
+      case "vertx-mongo-read" -> driver.vertxRead(name, listLimit);
       case "vertx-mongo-insert" -> driver.vertxInsert(name, users, records);
       default -> throw new IllegalArgumentException(name);
     };

@@ -47,11 +47,11 @@ final class DriverWorkloads implements AutoCloseable {
     this.batchSize = batchSize;
   }
 
-  /** One full read of the collection in _id order; units: documents decoded. */
-  Workload read(String name) {
+  /** One read of the collection in _id order ({@code limit} documents, 0 = all); units: documents decoded. */
+  Workload read(String name, int limit) {
     return GrpcWorkloads.workload(name, false, w -> {
       Promise<Long> done = Promise.promise();
-      users.find().sort(new Document("_id", 1)).batchSize(batchSize).subscribe(new Subscriber<>() {
+      users.find().sort(new Document("_id", 1)).batchSize(batchSize).limit(limit).subscribe(new Subscriber<>() {
         long count;
 
         public void onSubscribe(Subscription s) {
@@ -75,11 +75,11 @@ final class DriverWorkloads implements AutoCloseable {
   }
 
   /** The same read through vertx-mongo-client's findBatch (what Polyport's repository does). */
-  Workload vertxRead(String name) {
+  Workload vertxRead(String name, int limit) {
     return GrpcWorkloads.workload(name, false, w -> {
       Promise<Long> done = Promise.promise();
       long[] count = {0};
-      var options = new FindOptions().setSort(new JsonObject().put("_id", 1)).setBatchSize(batchSize);
+      var options = new FindOptions().setSort(new JsonObject().put("_id", 1)).setBatchSize(batchSize).setLimit(limit);
       vertxMongo.findBatchWithOptions(COLLECTION, new JsonObject(), options)
           .exceptionHandler(done::tryFail)
           .endHandler(v -> done.tryComplete(count[0]))

@@ -1,0 +1,44 @@
+#!/usr/bin/env python3
+"""Median of each figure per target in a bench/compare.sh results file, and Polyport's ratios."""
+import re
+import statistics
+import sys
+from collections import defaultdict
+
+
+def field(line, name):
+    m = re.search(r'(?:^| )' + re.escape(name) + r'=("[^"]*"|\S+)', line)
+    return m.group(1).strip('"') if m else None
+
+
+figures = defaultdict(list)
+for line in open(sys.argv[1]):
+    if line.startswith('#'):
+        continue
+    label = field(line, 'label')
+    if line.startswith('grpc-unary'):
+        key = f"gRPC {field(line, 'rpc')} {field(line, 'conns')}x{field(line, 'streams')}, req/s"
+        figures[(key, label)].append(float(field(line, 'req/s')))
+    elif line.startswith('stream'):
+        key = f"gRPC ListUsers, {field(line, 'streams')} stream(s), msgs/s"
+        figures[(key, label)].append(float(field(line, 'msgs/s')))
+    elif line.startswith('rest'):
+        key = f"REST GET /users/{{id}}, {field(line, 'conns')} connection(s), req/s"
+        figures[(key, label)].append(float(field(line, 'req/s')))
+
+keys = list(dict.fromkeys(k for k, _ in figures))
+print("| figure (median of runs) | Polyport | grpc-java | FastAPI gateway | Polyport / grpc-java | Polyport / gateway |")
+print("| --- | ---: | ---: | ---: | ---: | ---: |")
+for key in keys:
+    med = {}
+    runs = {}
+    for label in ('polyport', 'grpc-java', 'fastapi-gateway'):
+        values = figures.get((key, label))
+        if values:
+            med[label] = statistics.median(values)
+            runs[label] = len(values)
+    def cell(label):
+        return f"{med[label]:,.0f} ({runs[label]} runs)" if label in med else ""
+    def ratio(other):
+        return f"{med['polyport'] / med[other]:.2f}x" if 'polyport' in med and other in med else ""
+    print(f"| {key} | {cell('polyport')} | {cell('grpc-java')} | {cell('fastapi-gateway')} | {ratio('grpc-java')} | {ratio('fastapi-gateway')} |")

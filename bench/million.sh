@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# The stream figures of issue 3 with the project's bench tool: ImportUsers and ListUsers of N users (default
+# 1,000,000) over gRPC and over REST NDJSON, the server at -Xmx128m, beside the driver alone doing the same
+# (unordered bulk inserts of the server's batch size; one cursor read in _id order with its batch size).
+#
+#   bench/million.sh [--records N] [--jar target/polyport.jar] [--anchors DIR] [--out DIR]
+#
+# The database is one anchors.db.MongoStandalone (memory backend, its own JVM, -Xmx8g) shared by every
+# step, each step in a database of its own so that every import starts on an empty collection. Nothing is
+# pinned: the load tool, the server and the database share the machine's cores, and the driver baselines
+# run in the load tool's JVM, so they get the same cores minus the server. The server's heap is watched by
+# the bench tool (--server-pid): peak heap in use and the heap after every GC.
+set -euo pipefail
+HERE="$(cd "$(dirname "$0")/.." && pwd)"
+ANCHORS="${ANCHORS:-$HERE/../shared/anchors}"; JARP="$HERE/target/polyport.jar"
+N=1000000; OUT="/tmp/polyport-million-$(date +%Y%m%d-%H%M%S)"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --records) N="$2"; shift 2 ;;
+    --jar) JARP="$2"; shift 2 ;;
+    --anchors) ANCHORS="$2"; shift 2 ;;
+    --out) OUT="$2"; shift 2 ;;
+    *) sed -n '2,12p' "$0" >&2; exit 2 ;;
+  esac
+done
+source "$ANCHORS/bench/lib.sh"
+{
+JAR="$ANCHORS_DIR/grpc-java/target/grpc-java-anchor.jar"
+[ -f "$JAR" ] || { echo "missing $JAR: mvn -q -f $ANCHORS_DIR/grpc-java/pom.xml package" >&2; exit 1; }
+mkdir -p "$OUT"; RES="$OUT/results.txt"
+trap 'stop_all' EXIT
+trap 'exit 130' INT TERM
+say() { echo "$*" | tee -a "$RES"; }
+DBPORT=17091; PORT=19091; URI="mongodb://127.0.0.1:$DBPORT"
+bench() { java -Xmx2g -cp "$JARP" io.polyport.bench.Bench --port "$PORT" --mongo-uri "$URI" --max-seconds 1200 "$@" | tee -a "$RES"; }
+start_polyport() { # DB_NAME -> SPID
+  port_free "$PORT"
+  start_bg "$OUT/polyport-$1.log" env MONGO_URI="$URI" MONGO_DB="$1" PORT="$PORT" java -Xmx128m -jar "$JARP"
+  SPID="$BG_PID"; wait_port 127.0.0.1 "$PORT" 90 "$SPID" || { cat "$OUT/polyport-$1.log" >&2; exit 1; }
+}
+stop_polyport() { stop_pid "$SPID"; forget_pid "$SPID"; }
+
+say "# million $(date -u +%FT%TZ) host=$(hostname) cores=$(nproc) records=$N polyport=$(git -C "$HERE" rev-parse --short HEAD 2>/dev/null || echo na); $(java -version 2>&1 | head -1)"
+port_free "$DBPORT"
+start_bg "$OUT/db.log" java -XX:+UseParallelGC -Xms1g -Xmx8g -cp "$JAR" anchors.db.MongoStandalone --port "$DBPORT" --memory
+DB="$BG_PID"; wait_port 127.0.0.1 "$DBPORT" 60 "$DB"
+
+say "## driver alone: insert then read"
+bench -s driver-insert --records "$N" --mongo-db baseline --db-pid "$DB"
+bench -s driver-read --list-limit "$N" --mongo-db baseline --warmup-rounds 1 --db-pid "$DB"
+
+say "## gRPC ImportUsers, then ListUsers (server -Xmx128m)"
+start_polyport grpc
+bench -s grpc-import --records "$N" --server-pid "$SPID" --db-pid "$DB"
+bench -s grpc-list --list-limit "$N" --warmup-rounds 1 --server-pid "$SPID" --db-pid "$DB"
+bench -s rest-list --list-limit "$N" --server-pid "$SPID" --db-pid "$DB"
+say "# server rss=$(awk '/VmRSS/ { printf "%.0fMiB", $2 / 1024 }' /proc/$SPID/status)"
+stop_polyport
+
+say "## REST NDJSON import (server -Xmx128m)"
+start_polyport rest
+bench -s rest-import --records "$N" --server-pid "$SPID" --db-pid "$DB"
+stop_polyport
+say "# done: $RES"
+exit 0
+}
