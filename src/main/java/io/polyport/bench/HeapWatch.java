@@ -51,6 +51,7 @@ final class HeapWatch implements AutoCloseable {
   private final long start = System.nanoTime();
   private volatile long peakSampled;
   private long maxHeap;
+  private final long liveBefore;
 
   private HeapWatch(long pid, JMXConnector connector) throws Exception {
     this.pid = pid;
@@ -58,6 +59,7 @@ final class HeapWatch implements AutoCloseable {
     MBeanServerConnection mbs = connector.getMBeanServerConnection();
     memory = ManagementFactory.newPlatformMXBeanProxy(mbs, ManagementFactory.MEMORY_MXBEAN_NAME, MemoryMXBean.class);
     maxHeap = memory.getHeapMemoryUsage().getMax();
+    liveBefore = live();
     for (MemoryPoolMXBean pool : ManagementFactory.getPlatformMXBeans(mbs, MemoryPoolMXBean.class)) {
       if (pool.getType() == MemoryType.HEAP) {
         heapPools.add(pool.getName());
@@ -80,6 +82,15 @@ final class HeapWatch implements AutoCloseable {
       vm.detach();
     }
     return new HeapWatch(pid, JMXConnectorFactory.connect(new JMXServiceURL(address)));
+  }
+
+  /**
+   * The heap still in use after a full collection of the server (MemoryMXBean.gc): what it really holds, where
+   * the heap after a young collection also counts garbage already promoted to the old generation.
+   */
+  private long live() {
+    memory.gc();
+    return memory.getHeapMemoryUsage().getUsed();
   }
 
   private void sample() {
@@ -120,14 +131,16 @@ final class HeapWatch implements AutoCloseable {
   }
 
   /**
-   * One line: GC count, peak heap in use, and the heap after GC: first, min, max, last, and the average of
-   * the first and the last third of the collections (equal when the heap after GC stays flat).
+   * One line: GC count, peak heap in use, the live heap (after a full collection) before the scenarios and
+   * after them (equal when nothing is retained), and the heap after each GC: first, min, max, last, and the
+   * average of the first and the last third of the collections.
    */
   String summary() {
     List<Gc> seen;
     synchronized (gcs) {
       seen = new ArrayList<>(gcs);
     }
+    long liveAfter = live();
     long peak = peakSampled;
     long minAfter = Long.MAX_VALUE;
     long maxAfter = 0;
@@ -143,9 +156,11 @@ final class HeapWatch implements AutoCloseable {
         mb(seen.get(0).after()), mb(minAfter), mb(maxAfter), mb(seen.get(seen.size() - 1).after()),
         mb(avgAfter(seen.subList(0, Math.min(third, seen.size())))),
         mb(avgAfter(seen.subList(Math.max(0, seen.size() - third), seen.size()))));
-    return String.format(Locale.ROOT, "heap pid=%d max_heap_mb=%.0f gcs=%d full_gcs=%d peak_used_mb=%.1f %s",
+    return String.format(Locale.ROOT, "heap pid=%d max_heap_mb=%.0f gcs=%d full_gcs=%d peak_used_mb=%.1f"
+            + " live_before_mb=%.1f live_after_mb=%.1f %s",
         pid, mb(maxHeap), seen.size(), seen.stream().filter(g -> !g.name().contains("Young")
-            && !g.name().contains("Scavenge") && !g.name().contains("Copy")).count(), mb(peak), after);
+            && !g.name().contains("Scavenge") && !g.name().contains("Copy")).count(), mb(peak),
+        mb(liveBefore), mb(liveAfter), after);
   }
 
   private static double avgAfter(List<Gc> list) {

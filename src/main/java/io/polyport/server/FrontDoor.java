@@ -1,6 +1,8 @@
 package io.polyport.server;
 
 import io.polyport.observe.Observability;
+import io.polyport.support.CoalescingHttpServerResponse;
+import io.polyport.users.v1.UserServiceGrpcService;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
@@ -37,11 +39,18 @@ final class FrontDoor implements Handler<HttpServerRequest> {
     if (grpcCall) {
       // gRPC compresses per message (grpc-encoding), never with HTTP content-encoding
       request.response().putHeader("content-encoding", "identity");
-      grpc.handle(request);
+      grpc.handle(LIST_USERS.equals(request.path()) ? CoalescingHttpServerResponse.wrap(request, STREAM_WRITE_BYTES) : request);
     } else {
       router.handle(request);
     }
   }
+
+  /**
+   * ListUsers writes thousands of small messages per database batch: their writes of one event-loop turn leave
+   * as one HTTP/2 DATA frame of up to this many bytes instead of a frame (and its flow-control bookkeeping) each.
+   */
+  private static final String LIST_USERS = "/" + UserServiceGrpcService.ListUsers.fullMethodName();
+  private static final int STREAM_WRITE_BYTES = 16 * 1024;
 
   static boolean isGrpc(HttpServerRequest request) {
     String type = request.getHeader("content-type");

@@ -17,8 +17,10 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * One import: reads records, validates each, writes valid ones in unordered batches and pauses the
- * source while a batch is in flight, so memory holds at most one batch whatever the sender does.
+ * One import: reads records, validates each and writes valid ones in unordered batches, one write in flight at
+ * a time and in order. The next batch fills while the previous one is written (parsing and validating overlap
+ * with the database's work); a full batch that must wait pauses the source, so memory holds at most two
+ * batches whatever the sender does.
  */
 final class ImportJob {
   static final int MAX_REPORTED_ERRORS = 100;
@@ -77,16 +79,21 @@ final class ImportJob {
       return;
     }
     if (batch.size() >= limits.batchSize()) {
+      if (inFlight.isComplete()) {
+        flush();
+        return;
+      }
       records.pause();
-      flush().onComplete(done -> {
-        if (done.succeeded() && !ended) {
+      inFlight.onComplete(previous -> {
+        if (previous.succeeded() && !ended) {
+          flush();
           records.resume();
         }
       });
     }
   }
 
-  /** Writes the current batch; at most one write is in flight because the source is paused meanwhile. */
+  /** Writes the current batch after the one in flight (at most one full batch waits: the source is paused). */
   private Future<Void> flush() {
     if (batch.isEmpty()) {
       return inFlight;
