@@ -7,6 +7,7 @@ import io.polyport.domain.ServiceException;
 import io.polyport.domain.User;
 import io.polyport.service.UserService;
 import io.polyport.support.ClosableReadStream;
+import io.polyport.support.CoalescingHttpServerResponse;
 import io.polyport.support.Streams;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -48,8 +49,12 @@ final class UserListStreamer {
     }
   }
 
+  /** Lines of one event-loop turn (a cursor batch arrives in one) leave as one chunk of up to this size. */
+  private static final int CHUNK_BYTES = 16 * 1024;
+
   private static void send(RoutingContext ctx, ClosableReadStream<User> stream) {
-    HttpServerResponse response = ctx.response();
+    HttpServerResponse response = new CoalescingHttpServerResponse(ctx.response(), ctx.vertx().getOrCreateContext(),
+        CHUNK_BYTES);
     boolean ndjson = accepts(ctx, NDJSON);
     response.setChunked(true).putHeader("content-type", ndjson ? NDJSON : "application/json");
     response.closeHandler(v -> stream.close());
