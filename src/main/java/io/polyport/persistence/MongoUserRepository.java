@@ -147,7 +147,7 @@ public final class MongoUserRepository implements UserRepository {
     if (query.limit() > 0) {
       options.setLimit(query.limit());
     }
-    return new DocumentStream(mongo.findBatchWithOptions(COLLECTION, filter, options), cursorStats);
+    return new DocumentStream(mongo.findBatchWithOptions(COLLECTION, filter, options), cursorStats, listBatchSize);
   }
 
   @Override

@@ -41,6 +41,11 @@ final class BackendCommands {
     if ("aggregate".equalsIgnoreCase(command) && ChangeStreams.isChangeStream(query)) {
       return streams.aggregate(database, query);
     }
+    if ("collMod".equalsIgnoreCase(command) && query.containsKey("changeStreamPreAndPostImages")
+        && query.keySet().stream().allMatch(k -> k.equals("collMod") || k.startsWith("$") || k.equals("changeStreamPreAndPostImages"))) {
+      // the change log always keeps the document before a change: the option is already in force
+      return new Document("ok", 1.0);
+    }
     if ("getMore".equalsIgnoreCase(command)) {
       Document reply = streams.getMore(query);
       if (reply != null) {
