@@ -53,7 +53,7 @@ say "## gRPC ImportUsers, then ListUsers (server -Xmx128m)"
 start_polyport grpc
 bench -s grpc-import --records "$N" --server-pid "$SPID" --db-pid "$DB"
 bench -s grpc-list --list-limit "$N" --warmup-rounds 1 --server-pid "$SPID" --db-pid "$DB"
-bench -s rest-list --list-limit "$N" --server-pid "$SPID" --db-pid "$DB"
+bench -s rest-list --list-limit "$N" --warmup-rounds 1 --server-pid "$SPID" --db-pid "$DB"
 say "# server rss=$(awk '/VmRSS/ { printf "%.0fMiB", $2 / 1024 }' /proc/$SPID/status)"
 stop_polyport
 

@@ -16,14 +16,17 @@ public record AppConfig(Http http, Mongo mongo, Limits limits, Feed feed, Tls tl
 
   /**
    * The one listening port. {@code instances} verticles (one per event loop) share it. HTTP/2 limits and
-   * timeouts apply to every protocol on it; {@code shutdownGrace} is how long unary calls in flight may
+   * timeouts apply to every protocol on it; {@code compression}: gzip REST answers when the client accepts it;
+   * {@code grpcCompression}: gzip gRPC server streams when the client accepts it (off by default, as in
+   * grpc-java: clients accept gzip by default, and it costs more CPU than a stream on a fast network saves);
+   * {@code shutdownGrace} is how long unary calls in flight may
    * finish after SIGTERM; {@code flushBatch}: up to this many flushes of one connection made in one event-loop
    * turn leave as one system call (0 = flush every write); {@code eventLoops}: Vert.x event loops, which also
    * carry the database connections (default twice the cores this process may use).
    */
   public record Http(String host, int port, int instances, int maxHeaderBytes, int maxConcurrentStreams,
-                     Duration idleTimeout, boolean compression, Duration shutdownGrace, int flushBatch,
-                     int eventLoops) {
+                     Duration idleTimeout, boolean compression, boolean grpcCompression, Duration shutdownGrace,
+                     int flushBatch, int eventLoops) {
     public boolean loopbackOnly() {
       return host.equals("127.0.0.1") || host.equals("localhost") || host.equals("::1") || host.startsWith("127.");
     }
@@ -111,7 +114,8 @@ public record AppConfig(Http http, Mongo mongo, Limits limits, Feed feed, Tls tl
         k.integer("http.maxHeaderBytes", "MAX_HEADER_BYTES", 8192, 1024, 1024 * 1024),
         k.integer("http.maxConcurrentStreams", "MAX_CONCURRENT_STREAMS", 1000, 1, 100_000),
         Duration.ofSeconds(k.integer("http.idleTimeoutSeconds", "IDLE_TIMEOUT_SECONDS", 300, 0, 86_400)),
-        k.bool("http.compression", "COMPRESSION", false),
+        k.bool("http.compression", "COMPRESSION", true),
+        k.bool("http.grpcCompression", "GRPC_COMPRESSION", false),
         Duration.ofMillis(k.longValue("http.shutdownGraceMs", "SHUTDOWN_GRACE_MS", 10_000, 0, 600_000)),
         k.integer("http.flushBatch", "HTTP_FLUSH_BATCH", 256, 0, 65_536),
         loops);

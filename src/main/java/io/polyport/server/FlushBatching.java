@@ -2,6 +2,7 @@ package io.polyport.server;
 
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.impl.Http2ServerConnection;
 import io.vertx.core.net.impl.ConnectionBase;
 
 /**
@@ -11,7 +12,10 @@ import io.vertx.core.net.impl.ConnectionBase;
  * pipeline holds the flushes of one turn and issues one (at most {@code maxFlushes} are merged). Backpressure is
  * unchanged: unflushed bytes count as pending in the channel's outbound buffer, and the handler flushes at once
  * when the channel stops being writable or closes. Vert.x exposes no public hook into the pipeline, hence the
- * internal ConnectionBase; without it (another connection type) nothing is installed.
+ * internal ConnectionBase; without it (another connection type) nothing is installed. HTTP/2 only: an HTTP/1.1
+ * connection answers one request at a time (one flush per answer already), and there Netty's handler, flushing
+ * from inside a write when the channel turns unwritable, broke large compressed file answers (the Swagger UI
+ * bundle) with a double release in Netty 4.2.
  */
 final class FlushBatching {
   private static final String NAME = "polyport-flush-batching";
@@ -20,7 +24,7 @@ final class FlushBatching {
   }
 
   static void install(HttpConnection connection, int maxFlushes) {
-    if (maxFlushes > 0 && connection instanceof ConnectionBase base) {
+    if (maxFlushes > 0 && connection instanceof Http2ServerConnection && connection instanceof ConnectionBase base) {
       var pipeline = base.channel().pipeline();
       if (pipeline.get(NAME) == null) {
         pipeline.addFirst(NAME, new FlushConsolidationHandler(maxFlushes, true));

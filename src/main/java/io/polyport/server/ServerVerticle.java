@@ -63,7 +63,7 @@ public final class ServerVerticle extends VerticleBase {
 
   private void bindGrpc(GrpcServer grpc, Authenticator auth) {
     long max = config.limits().grpcMaxMessageBytes();
-    boolean compress = config.http().compression();
+    boolean compress = config.http().grpcCompression();
     new UserGrpcService(users, max, compress, auth, scopes).bind(grpc);
     new FeedGrpcService(users, max, compress, auth, scopes).bind(grpc);
     new HealthGrpcService(ops.readiness(), ops.protos(), max).bind(grpc);

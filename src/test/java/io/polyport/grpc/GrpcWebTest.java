@@ -20,7 +20,6 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.json.JsonObject;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import org.junit.jupiter.api.AfterAll;
@@ -54,7 +53,7 @@ class GrpcWebTest {
 
   @BeforeAll
   static void start() {
-    app = TestApp.start(Tokens.authConfig().put("http", new JsonObject().put("compression", true)));
+    app = TestApp.start(Tokens.authConfig());
     http = app.vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_1_1));
     reader = Tokens.bearer(app.vertx, "users:read");
     Metadata headers = new Metadata();

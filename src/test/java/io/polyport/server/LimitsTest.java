@@ -30,7 +30,7 @@ class LimitsTest {
   @BeforeAll
   static void start() {
     app = TestApp.start(new JsonObject().put("http", new JsonObject()
-        .put("maxHeaderBytes", 2048).put("maxConcurrentStreams", 7).put("idleTimeoutSeconds", 1).put("compression", true)));
+        .put("maxHeaderBytes", 2048).put("maxConcurrentStreams", 7).put("idleTimeoutSeconds", 1).put("grpcCompression", true)));
     Seed.users(app, 200, i -> CreateUserRequest.newBuilder().setName("limit user " + i)
         .setEmail("limit" + i + "@example.com").addTags("same-tag-for-everyone").build());
   }

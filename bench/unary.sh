@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Unary figures with the project's own bench tool (Vert.x clients, HdrHistogram): GetUser and CreateUser at 1
+# and at 64 requests in flight, on gRPC and REST against Polyport, and on gRPC against the plain grpc-java
+# anchor, the two servers side by side on MongoStandalone (memory backend), measured in turns.
+#
+#   bench/unary.sh [--anchors DIR] [--jar target/polyport.jar] [--seconds 10] [--out DIR]
+#
+# As in compare.sh: servers and their databases pinned to core 1, the bench tool to core 0 (one event loop).
+# gRPC: 1 connection x 1 in flight, 4 connections x 64; REST (HTTP/1.1, one request in flight per
+# connection): 1 x 1, 64 x 64. Each CreateUser has a new email.
+set -euo pipefail
+HERE="$(cd "$(dirname "$0")/.." && pwd)"
+ANCHORS="${ANCHORS:-$HERE/../shared/anchors}"; JARP="$HERE/target/polyport.jar"; SECS=10
+OUT="/tmp/polyport-unary-$(date +%Y%m%d-%H%M%S)"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --anchors) ANCHORS="$2"; shift 2 ;;
+    --jar) JARP="$2"; shift 2 ;;
+    --seconds) SECS="$2"; shift 2 ;;
+    --out) OUT="$2"; shift 2 ;;
+    *) sed -n '2,10p' "$0" >&2; exit 2 ;;
+  esac
+done
+source "$ANCHORS/bench/lib.sh"
+{
+JAR="$ANCHORS_DIR/grpc-java/target/grpc-java-anchor.jar"
+[ -f "$JAR" ] || { echo "missing $JAR: mvn -q -f $ANCHORS_DIR/grpc-java/pom.xml package" >&2; exit 1; }
+mkdir -p "$OUT"; RES="$OUT/results.txt"
+trap 'stop_all' EXIT
+trap 'exit 130' INT TERM
+say() { echo "$*" | tee -a "$RES"; }
+up() { # LOG PORT CMD... -> BG_PID
+  local log="$1" port="$2"; shift 2
+  port_free "$port"; start_bg "$log" taskset -c 1 "$@"; wait_port 127.0.0.1 "$port" 90 "$BG_PID"
+}
+JOPTS=(-XX:+UseParallelGC -Xms1g -Xmx1g)
+up "$OUT/db1.log" 17101 java -XX:+UseParallelGC -Xmx2g -cp "$JAR" anchors.db.MongoStandalone --port 17101 --memory; D1=$BG_PID
+up "$OUT/polyport.log" 19101 env MONGO_URI=mongodb://127.0.0.1:17101 PORT=19101 java "${JOPTS[@]}" -jar "$JARP"; P1=$BG_PID
+up "$OUT/db2.log" 17102 java -XX:+UseParallelGC -Xmx2g -cp "$JAR" anchors.db.MongoStandalone --port 17102 --memory; D2=$BG_PID
+up "$OUT/grpc-java.log" 19102 java "${JOPTS[@]}" -jar "$JAR" --port 19102 --executor direct --mongo-uri mongodb://127.0.0.1:17102; P2=$BG_PID
+bench() { # PORT SERVER_PID DB_PID ARGS...
+  local port="$1" sp="$2" dp="$3"; shift 3
+  wait_quiet 60 15 >/dev/null
+  taskset -c 0 java -Xmx1g -cp "$JARP" io.polyport.bench.Bench --port "$port" --server-pid "$sp" --db-pid "$dp" \
+    --max-seconds 300 "$@" | grep -v '^heap' | sed "s/^/port=$port /" | tee -a "$RES"
+}
+say "# unary $(date -u +%FT%TZ) host=$(hostname) cores=$(nproc) seconds=$SECS polyport=$(git -C "$HERE" rev-parse --short HEAD 2>/dev/null || echo na) (port 19101 = polyport, 19102 = grpc-java)"
+for t in "19101 $P1 $D1" "19102 $P2 $D2"; do
+  read -r port sp dp <<<"$t"
+  # users to read, and a warm-up at full load (JIT on the one core)
+  taskset -c 0 java -Xmx1g -cp "$JARP" io.polyport.bench.Bench --port "$port" --max-seconds 300 \
+    -s grpc-get,grpc-create -c 4 -m 64 -d 60 -w 5 --preload 10000 >>"$OUT/warmup.txt"
+done
+for t in "19101 $P1 $D1" "19102 $P2 $D2"; do
+  read -r port sp dp <<<"$t"
+  for rpc in grpc-get grpc-create; do
+    bench "$port" "$sp" "$dp" -s "$rpc" -c 1 -m 1 -d "$SECS" -w 3
+    bench "$port" "$sp" "$dp" -s "$rpc" -c 4 -m 64 -d "$SECS" -w 3
+  done
+  if [ "$port" = 19101 ]; then
+    for op in rest-get rest-create; do
+      bench "$port" "$sp" "$dp" -s "$op" -c 1 -m 1 -d "$SECS" -w 3
+      bench "$port" "$sp" "$dp" -s "$op" -c 64 -m 64 -d "$SECS" -w 3
+    done
+  fi
+done
+say "# done: $RES"
+exit 0
+}
