@@ -59,24 +59,21 @@ final class UserListStreamer {
     response.setChunked(true).putHeader("content-type", ndjson ? NDJSON : "application/json");
     response.closeHandler(v -> stream.close());
     response.exceptionHandler(e -> stream.close());
+    // the array's '[' goes out with the first user, not alone: a first chunk of one byte would also turn the
+    // response's gzip off (it is decided on the first chunk's size)
     boolean[] first = {true};
-    if (!ndjson) {
-      response.write(Buffer.buffer("["));
-    }
     Streams.pump(stream, response, user -> {
       String json = ProtoJson.print(UserProtos.toProto(user));
       Buffer out = Buffer.buffer(json.length() + 2);
       if (ndjson) {
         out.appendString(json).appendByte((byte) '\n');
       } else {
-        if (!first[0]) {
-          out.appendByte((byte) ',');
-        }
+        out.appendByte((byte) (first[0] ? '[' : ','));
         out.appendString(json);
       }
       first[0] = false;
       return out;
-    }).onSuccess(v -> response.end(ndjson ? Buffer.buffer() : Buffer.buffer("]")))
+    }).onSuccess(v -> response.end(ndjson ? Buffer.buffer() : Buffer.buffer(first[0] ? "[]" : "]")))
         .onFailure(e -> {
           stream.close();
           RestErrors.send(ctx, e);
