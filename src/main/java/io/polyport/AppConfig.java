@@ -27,6 +27,9 @@ public record AppConfig(Http http, Mongo mongo, Limits limits, Feed feed, Tls tl
   public record Http(String host, int port, int instances, int maxHeaderBytes, int maxConcurrentStreams,
                      Duration idleTimeout, boolean compression, boolean grpcCompression, Duration shutdownGrace,
                      int flushBatch, int eventLoops) {
+    /** REST answers smaller than this are never gzipped (gzip costs more than it saves on a single user). */
+    public static final int GZIP_MIN_BYTES = 1024;
+
     public boolean loopbackOnly() {
       return host.equals("127.0.0.1") || host.equals("localhost") || host.equals("::1") || host.startsWith("127.");
     }

@@ -1,5 +1,6 @@
 package io.polyport.rest;
 
+import io.polyport.AppConfig;
 import io.polyport.api.ProtoJson;
 import io.polyport.api.UserProtos;
 import io.polyport.domain.ListQuery;
@@ -53,14 +54,13 @@ final class UserListStreamer {
   private static final int CHUNK_BYTES = 16 * 1024;
 
   private static void send(RoutingContext ctx, ClosableReadStream<User> stream) {
+    // the first chunk holds at least the gzip threshold (or the whole answer): the compressor decides on it
     HttpServerResponse response = new CoalescingHttpServerResponse(ctx.response(), ctx.vertx().getOrCreateContext(),
-        CHUNK_BYTES);
+        CHUNK_BYTES, AppConfig.Http.GZIP_MIN_BYTES);
     boolean ndjson = accepts(ctx, NDJSON);
     response.setChunked(true).putHeader("content-type", ndjson ? NDJSON : "application/json");
     response.closeHandler(v -> stream.close());
     response.exceptionHandler(e -> stream.close());
-    // the array's '[' goes out with the first user, not alone: a first chunk of one byte would also turn the
-    // response's gzip off (it is decided on the first chunk's size)
     boolean[] first = {true};
     Streams.pump(stream, response, user -> {
       String json = ProtoJson.print(UserProtos.toProto(user));

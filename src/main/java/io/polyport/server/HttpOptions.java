@@ -16,8 +16,6 @@ import java.util.concurrent.TimeUnit;
  * stream and idle limits; response compression for REST when the client accepts it.
  */
 final class HttpOptions {
-  static final int COMPRESSION_MIN_BYTES = 1024;
-
   private HttpOptions() {
   }
 
@@ -35,7 +33,7 @@ final class HttpOptions {
         .setCompressionSupported(http.compression())
         // a single user's JSON is a few hundred bytes: gzip there costs more than it saves; level 1 keeps the
         // CPU of a compressed list stream low at a ratio near the default's on JSON
-        .setCompressionContentSizeThreshold(COMPRESSION_MIN_BYTES)
+        .setCompressionContentSizeThreshold(AppConfig.Http.GZIP_MIN_BYTES)
         .setCompressionLevel(1);
     var tls = config.tls();
     if (tls.enabled()) {

@@ -19,15 +19,27 @@ import io.vertx.core.internal.http.HttpServerRequestWrapper;
 public final class CoalescingHttpServerResponse extends ForwardingHttpServerResponse {
   private final Context context;
   private final int maxBytes;
+  private final int minFirstBytes;
+  private boolean firstSent;
   private Buffer pending;
   private Promise<Void> pendingWritten;
   private boolean flushScheduled;
 
   /** Coalesces the writes made on {@code context} (the response's own event loop). */
   public CoalescingHttpServerResponse(HttpServerResponse delegate, Context context, int maxBytes) {
+    this(delegate, context, maxBytes, 0);
+  }
+
+  /**
+   * The same, holding the first write back until it has {@code minFirstBytes} (or the response ends): the
+   * HTTP compressor decides on the first chunk's size whether to gzip the whole response. Only for writers
+   * that do not wait for a write's future before the next write (they use writeQueueFull and drain).
+   */
+  public CoalescingHttpServerResponse(HttpServerResponse delegate, Context context, int maxBytes, int minFirstBytes) {
     super(delegate);
     this.context = context;
     this.maxBytes = maxBytes;
+    this.minFirstBytes = minFirstBytes;
   }
 
   /** The request as the handlers should see it: the same, with a coalescing response. */
@@ -52,6 +64,8 @@ public final class CoalescingHttpServerResponse extends ForwardingHttpServerResp
     Future<Void> written = pendingWritten.future();
     if (pending.length() >= maxBytes) {
       writePending();
+    } else if (!firstSent && pending.length() < minFirstBytes) {
+      // the first chunk waits for more (or for the end)
     } else if (!flushScheduled) {
       flushScheduled = true;
       context.runOnContext(v -> {
@@ -66,6 +80,7 @@ public final class CoalescingHttpServerResponse extends ForwardingHttpServerResp
     if (pending != null) {
       Buffer data = pending;
       Promise<Void> written = pendingWritten;
+      firstSent = true;
       pending = null;
       pendingWritten = null;
       if (delegate.ended()) {
