@@ -29,21 +29,14 @@ while [ $# -gt 0 ]; do
     *) sed -n '2,17p' "$0" >&2; exit 2 ;;
   esac
 done
-source "$ANCHORS/bench/lib.sh"
 {
-JAR="$ANCHORS_DIR/grpc-java/target/grpc-java-anchor.jar"
-[ -f "$JAR" ] || { echo "missing $JAR: mvn -q -f $ANCHORS_DIR/grpc-java/pom.xml package" >&2; exit 1; }
-[ -f "$JARP" ] || { echo "missing $JARP: mvn -B package -DskipTests" >&2; exit 1; }
-mkdir -p "$OUT"; RES="$OUT/results.txt"
-trap 'stop_all' EXIT
-trap 'exit 130' INT TERM
+source "$HERE/bench/common.sh"
 SCPU=1; LCPU=0
 JAVA_OPTS=(-XX:+UseParallelGC -Xms1g -Xmx1g)
 DB_OPTS=(-XX:+UseParallelGC -Xms256m -Xmx2g)
 if [ "$QUICK" = 1 ]; then GN=(5000 20000); CN=(5000 10000); WARM=60000; RN=(2000 8000); SR=3; ROUNDS=1
 else GN=(10000 50000); CN=(5000 20000); WARM=150000; RN=(3000 20000); SR=5; ROUNDS=3; fi
 
-say() { echo "$*" | tee -a "$RES"; }
 start_db() { # LABEL PORT -> DBPID, MURI
   port_free "$2"
   start_bg "$OUT/$1-db.log" taskset -c "$SCPU" java "${DB_OPTS[@]}" -cp "$JAR" anchors.db.MongoStandalone --port "$2" --memory
@@ -68,7 +61,7 @@ rest_figures() { # LABEL BASE SERVER_PIDS DB_PID
 }
 rss() { awk '/VmRSS/ { printf "%.0fMiB", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || echo na; }
 
-say "# compare $(date -u +%FT%TZ) host=$(hostname) cores=$(nproc) quick=$QUICK polyport=$(git -C "$HERE" rev-parse --short HEAD 2>/dev/null || echo na)"
+say "# compare $(date -u +%FT%TZ) host=$(hostname) cores=$(nproc) quick=$QUICK polyport=$(revision)"
 say "# $(h2load --version | head -1); $(java -version 2>&1 | head -1)"
 
 # 1. Polyport and grpc-java side by side, each on its own MongoStandalone, all pinned to the server core;

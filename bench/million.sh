@@ -23,14 +23,8 @@ while [ $# -gt 0 ]; do
     *) sed -n '2,12p' "$0" >&2; exit 2 ;;
   esac
 done
-source "$ANCHORS/bench/lib.sh"
 {
-JAR="$ANCHORS_DIR/grpc-java/target/grpc-java-anchor.jar"
-[ -f "$JAR" ] || { echo "missing $JAR: mvn -q -f $ANCHORS_DIR/grpc-java/pom.xml package" >&2; exit 1; }
-mkdir -p "$OUT"; RES="$OUT/results.txt"
-trap 'stop_all' EXIT
-trap 'exit 130' INT TERM
-say() { echo "$*" | tee -a "$RES"; }
+source "$HERE/bench/common.sh"
 DBPORT=17091; PORT=19091; URI="mongodb://127.0.0.1:$DBPORT"
 bench() { java -Xmx2g -cp "$JARP" io.polyport.bench.Bench --port "$PORT" --mongo-uri "$URI" --max-seconds 1200 "$@" | tee -a "$RES"; }
 start_polyport() { # DB_NAME -> SPID
@@ -40,7 +34,7 @@ start_polyport() { # DB_NAME -> SPID
 }
 stop_polyport() { stop_pid "$SPID"; forget_pid "$SPID"; }
 
-say "# million $(date -u +%FT%TZ) host=$(hostname) cores=$(nproc) records=$N polyport=$(git -C "$HERE" rev-parse --short HEAD 2>/dev/null || echo na); $(java -version 2>&1 | head -1)"
+say "# million $(date -u +%FT%TZ) host=$(hostname) cores=$(nproc) records=$N polyport=$(revision); $(java -version 2>&1 | head -1)"
 port_free "$DBPORT"
 start_bg "$OUT/db.log" java -XX:+UseParallelGC -Xms1g -Xmx8g -cp "$JAR" anchors.db.MongoStandalone --port "$DBPORT" --memory
 DB="$BG_PID"; wait_port 127.0.0.1 "$DBPORT" 60 "$DB"

@@ -21,14 +21,8 @@ while [ $# -gt 0 ]; do
     *) sed -n '2,10p' "$0" >&2; exit 2 ;;
   esac
 done
-source "$ANCHORS/bench/lib.sh"
 {
-JAR="$ANCHORS_DIR/grpc-java/target/grpc-java-anchor.jar"
-[ -f "$JAR" ] || { echo "missing $JAR: mvn -q -f $ANCHORS_DIR/grpc-java/pom.xml package" >&2; exit 1; }
-mkdir -p "$OUT"; RES="$OUT/results.txt"
-trap 'stop_all' EXIT
-trap 'exit 130' INT TERM
-say() { echo "$*" | tee -a "$RES"; }
+source "$HERE/bench/common.sh"
 up() { # LOG PORT CMD... -> BG_PID
   local log="$1" port="$2"; shift 2
   port_free "$port"; start_bg "$log" taskset -c 1 "$@"; wait_port 127.0.0.1 "$port" 90 "$BG_PID"
@@ -44,7 +38,7 @@ bench() { # PORT SERVER_PID DB_PID ARGS...
   taskset -c 0 java -Xmx1g -cp "$JARP" io.polyport.bench.Bench --port "$port" --server-pid "$sp" --db-pid "$dp" \
     --max-seconds 300 "$@" | grep -v '^heap' | sed "s/^/port=$port /" | tee -a "$RES"
 }
-say "# unary $(date -u +%FT%TZ) host=$(hostname) cores=$(nproc) seconds=$SECS polyport=$(git -C "$HERE" rev-parse --short HEAD 2>/dev/null || echo na) (port 19101 = polyport, 19102 = grpc-java)"
+say "# unary $(date -u +%FT%TZ) host=$(hostname) cores=$(nproc) seconds=$SECS polyport=$(revision) (port 19101 = polyport, 19102 = grpc-java)"
 for t in "19101 $P1 $D1" "19102 $P2 $D2"; do
   read -r port sp dp <<<"$t"
   # users to read, and a warm-up at full load (JIT on the one core)

@@ -179,27 +179,13 @@ public final class Bench implements Callable<Integer> {
       List<Future<Result>> running = new ArrayList<>();
       for (String name : scenarios) {
         if (name.equals("grpc-watch")) {
-          List<Context> loops = new ArrayList<>();
-          for (int i = 0; i < connections; i++) {
-            loops.add(((VertxInternal) vertx).createEventLoopContext());
-          }
-          // readers on connections of their own, and non-readers apart from them: a paused stream keeps its
-          // bytes unconsumed, and with them the connection's flow-control window, in any HTTP/2 client
-          var readers = new GrpcWorkloads(vertx, address, connections, windowBytes);
-          var idle = new GrpcWorkloads(vertx, address, Math.max(1, (nonReaders + 99) / 100), windowBytes);
-          extra.add(readers);
-          extra.add(idle);
-          running.add(new WatchLoad(readers, idle, loops, subscribers, Math.min(nonReaders, subscribers), watchTag,
-              new CpuMeter(serverPid, dbPid)).run(vertx, (long) (warmup * 1000), (long) (duration * 1000)));
+          running.add(watch(vertx, address, extra));
           continue;
         }
         Workload w = workload(name, grpc, rest, driver, users, idList, inFlight);
         int workers = w.unary() ? inFlight : streams;
-        List<Context> contexts = new ArrayList<>();
-        for (int i = 0; i < Math.min(connections, workers); i++) {
-          contexts.add(((VertxInternal) vertx).createEventLoopContext());
-        }
-        Runner runner = new Runner(w, new CpuMeter(serverPid, dbPid), contexts, workers, rate);
+        Runner runner = new Runner(w, new CpuMeter(serverPid, dbPid), eventLoops(vertx, Math.min(connections, workers)),
+            workers, rate);
         running.add(w.unary()
             ? runner.timed(vertx, (long) (warmup * 1000), (long) (duration * 1000))
             : runner.rounds(warmupRounds, rounds));
@@ -224,6 +210,28 @@ public final class Bench implements Callable<Integer> {
       rest.close().await(10, TimeUnit.SECONDS);
       vertx.close().await(10, TimeUnit.SECONDS);
     }
+  }
+
+  /** One event-loop context per connection (a worker runs on context worker % count). */
+  private static List<Context> eventLoops(Vertx vertx, int count) {
+    List<Context> contexts = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      contexts.add(((VertxInternal) vertx).createEventLoopContext());
+    }
+    return contexts;
+  }
+
+  /**
+   * grpc-watch: readers on connections of their own, and non-readers apart from them (a paused stream keeps its
+   * bytes unconsumed, and with them the connection's flow-control window, in any HTTP/2 client).
+   */
+  private Future<Result> watch(Vertx vertx, SocketAddress address, List<GrpcWorkloads> opened) {
+    var readers = new GrpcWorkloads(vertx, address, connections, windowBytes);
+    var idle = new GrpcWorkloads(vertx, address, Math.max(1, (nonReaders + 99) / 100), windowBytes);
+    opened.add(readers);
+    opened.add(idle);
+    return new WatchLoad(readers, idle, eventLoops(vertx, connections), subscribers, Math.min(nonReaders, subscribers),
+        watchTag, new CpuMeter(serverPid, dbPid)).run(vertx, (long) (warmup * 1000), (long) (duration * 1000));
   }
 
   private Workload workload(String name, GrpcWorkloads grpc, RestWorkloads rest, DriverWorkloads driver,
