@@ -2,6 +2,14 @@ package io.polyport.persistence;
 
 import com.mongodb.MongoBulkWriteException;
 import com.mongodb.bulk.BulkWriteError;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.InsertManyOptions;
+import com.mongodb.client.model.Sorts;
+import com.mongodb.reactivestreams.client.MongoClient;
+import com.mongodb.reactivestreams.client.MongoCollection;
+import com.mongodb.reactivestreams.client.MongoDatabase;
 import io.polyport.domain.ErrorCode;
 import io.polyport.domain.ImportError;
 import io.polyport.domain.ListQuery;
@@ -9,15 +17,12 @@ import io.polyport.domain.NewUser;
 import io.polyport.domain.ServiceException;
 import io.polyport.domain.User;
 import io.polyport.domain.UserPatch;
+import io.polyport.persistence.UserCodecs.NewDocument;
 import io.polyport.support.ClosableReadStream;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
-import io.vertx.ext.mongo.BulkOperation;
-import io.vertx.ext.mongo.BulkWriteOptions;
-import io.vertx.ext.mongo.FindOptions;
-import io.vertx.ext.mongo.IndexOptions;
-import io.vertx.ext.mongo.MongoClient;
-import io.vertx.ext.mongo.UpdateOptions;
+import io.vertx.core.Vertx;
+import org.bson.Document;
+import org.bson.conversions.Bson;
 import org.bson.types.ObjectId;
 
 import java.time.Instant;
@@ -26,16 +31,28 @@ import java.util.List;
 
 import static io.polyport.persistence.UserDocuments.*;
 
-/** {@link UserRepository} over vertx-mongo-client: every call is asynchronous, lists stream from a batched cursor. */
+/**
+ * {@link UserRepository} over the MongoDB reactive-streams driver: every call is asynchronous (answers come
+ * back on the caller's context), users go straight between BSON and the domain ({@link UserCodecs}), lists
+ * stream from a batched cursor read one batch ahead ({@link CursorStream}).
+ */
 public final class MongoUserRepository implements UserRepository {
   static final String COLLECTION = "users";
   private static final int MAX_ATTEMPTS = 5;
-  private final MongoClient mongo;
+  private final Vertx vertx;
+  private final MongoClient client;
+  private final MongoDatabase db;
+  private final MongoCollection<User> users;
+  private final MongoCollection<NewDocument> newUsers;
   private final int listBatchSize;
   private final CursorStats cursorStats = new CursorStats();
 
-  public MongoUserRepository(MongoClient mongo, int listBatchSize) {
-    this.mongo = mongo;
+  public MongoUserRepository(Vertx vertx, MongoClient client, String database, int listBatchSize) {
+    this.vertx = vertx;
+    this.client = client;
+    this.db = client.getDatabase(database).withCodecRegistry(UserCodecs.REGISTRY);
+    this.users = db.getCollection(COLLECTION, User.class);
+    this.newUsers = db.getCollection(COLLECTION, NewDocument.class);
     this.listBatchSize = listBatchSize;
   }
 
@@ -49,27 +66,24 @@ public final class MongoUserRepository implements UserRepository {
    */
   @Override
   public Future<Void> ensureIndexes() {
-    Future<Void> index = mongo.createIndexWithOptions(COLLECTION, new JsonObject().put(EMAIL, 1),
-        new IndexOptions().unique(true).name("email_unique"));
-    return MongoErrors.mapped(index.compose(v -> mongo.runCommand("collMod", new JsonObject()
-            .put("collMod", COLLECTION)
-            .put("changeStreamPreAndPostImages", new JsonObject().put("enabled", true)))
+    Future<String> index = first(users.createIndex(Indexes.ascending(EMAIL), new IndexOptions().unique(true).name("email_unique")));
+    return MongoErrors.mapped(index.compose(v -> first(db.runCommand(new Document("collMod", COLLECTION)
+            .append("changeStreamPreAndPostImages", new Document("enabled", true))))
         .otherwiseEmpty()
         .mapEmpty()));
   }
 
   @Override
   public Future<User> insert(NewUser user, Instant now) {
-    String id = new ObjectId().toHexString();
-    JsonObject doc = newDocument(id, user, now);
-    return MongoErrors.mapped(mongo.insert(COLLECTION, doc)
+    var doc = new NewDocument(new ObjectId(), user, now);
+    return MongoErrors.mapped(first(newUsers.insertOne(doc))
         .recover(e -> Future.failedFuture(MongoErrors.isDuplicateKey(e) ? MongoErrors.duplicateEmail(user.email()) : e))
-        .map(v -> toUser(doc)));
+        .map(v -> doc.stored()));
   }
 
   @Override
   public Future<User> findById(String id) {
-    return MongoErrors.mapped(mongo.findOne(COLLECTION, byId(id), null).map(doc -> doc == null ? null : toUser(doc)));
+    return MongoErrors.mapped(first(users.find(byId(id)).first()));
   }
 
   /**
@@ -84,17 +98,15 @@ public final class MongoUserRepository implements UserRepository {
   }
 
   private Future<User> updateAttempt(UserPatch patch, Instant now, int attemptsLeft) {
-    return current(patch.id(), patch.expectedVersion()).compose(current -> {
-      JsonObject change = UserDocuments.change(patch, now);
-      return mongo.updateCollectionWithOptions(COLLECTION, versioned(current), change, new UpdateOptions())
-          .recover(e -> Future.failedFuture(MongoErrors.isDuplicateKey(e) ? MongoErrors.duplicateEmail(patch.email()) : e))
-          .compose(result -> {
-            if (result.getDocMatched() == 1) {
-              return Future.succeededFuture(UserDocuments.applied(current, patch, now));
-            }
-            return attemptsLeft > 1 ? updateAttempt(patch, now, attemptsLeft - 1) : Future.failedFuture(contended(patch.id()));
-          });
-    });
+    return current(patch.id(), patch.expectedVersion()).compose(current -> first(users.updateOne(versioned(current),
+            UserDocuments.change(patch, now)))
+        .recover(e -> Future.failedFuture(MongoErrors.isDuplicateKey(e) ? MongoErrors.duplicateEmail(patch.email()) : e))
+        .compose(result -> {
+          if (result.getMatchedCount() == 1) {
+            return Future.succeededFuture(UserDocuments.applied(current, patch, now));
+          }
+          return attemptsLeft > 1 ? updateAttempt(patch, now, attemptsLeft - 1) : Future.failedFuture(contended(patch.id()));
+        }));
   }
 
   @Override
@@ -103,9 +115,9 @@ public final class MongoUserRepository implements UserRepository {
   }
 
   private Future<User> deleteAttempt(String id, int expectedVersion, int attemptsLeft) {
-    return current(id, expectedVersion).compose(current -> mongo.removeDocument(COLLECTION, versioned(current))
+    return current(id, expectedVersion).compose(current -> first(users.deleteOne(versioned(current)))
         .compose(result -> {
-          if (result.getRemovedCount() == 1) {
+          if (result.getDeletedCount() == 1) {
             return Future.succeededFuture(current);
           }
           return attemptsLeft > 1 ? deleteAttempt(id, expectedVersion, attemptsLeft - 1) : Future.failedFuture(contended(id));
@@ -126,8 +138,8 @@ public final class MongoUserRepository implements UserRepository {
     });
   }
 
-  private static JsonObject versioned(User current) {
-    return byId(current.id()).put(VERSION, current.version());
+  private static Bson versioned(User current) {
+    return Filters.and(byId(current.id()), Filters.eq(VERSION, current.version()));
   }
 
   private static ServiceException contended(String id) {
@@ -136,27 +148,27 @@ public final class MongoUserRepository implements UserRepository {
 
   @Override
   public ClosableReadStream<User> list(ListQuery query) {
-    var filter = new JsonObject();
+    var filter = new Document();
     if (!query.afterId().isEmpty()) {
-      filter.put(ID, new JsonObject().put("$gt", oid(query.afterId())));
+      filter.append(ID, new Document("$gt", new ObjectId(query.afterId())));
     }
     if (!query.tag().isEmpty()) {
-      filter.put(TAGS, query.tag());
+      filter.append(TAGS, query.tag());
     }
-    var options = new FindOptions().setSort(new JsonObject().put(ID, 1)).setBatchSize(listBatchSize);
+    var find = users.find(filter).sort(Sorts.ascending(ID)).batchSize(listBatchSize);
     if (query.limit() > 0) {
-      options.setLimit(query.limit());
+      find = find.limit(query.limit());
     }
-    return new DocumentStream(mongo.findBatchWithOptions(COLLECTION, filter, options), cursorStats, listBatchSize);
+    return new CursorStream(find, cursorStats, listBatchSize);
   }
 
   @Override
   public Future<List<ImportError>> insertBatch(List<NewUser> users, Instant now) {
-    List<BulkOperation> inserts = new ArrayList<>(users.size());
+    List<NewDocument> inserts = new ArrayList<>(users.size());
     for (NewUser u : users) {
-      inserts.add(BulkOperation.createInsert(newDocument(new ObjectId().toHexString(), u, now)));
+      inserts.add(new NewDocument(new ObjectId(), u, now));
     }
-    return mongo.bulkWriteWithOptions(COLLECTION, inserts, new BulkWriteOptions(false))
+    return first(newUsers.insertMany(inserts, new InsertManyOptions().ordered(false)))
         .map(ok -> List.<ImportError>of())
         .recover(e -> {
           if (e instanceof MongoBulkWriteException bulk) {
@@ -175,16 +187,23 @@ public final class MongoUserRepository implements UserRepository {
 
   @Override
   public Future<Void> ping() {
-    return MongoErrors.mapped(mongo.runCommand("ping", new JsonObject().put("ping", 1)).mapEmpty());
+    return MongoErrors.mapped(first(db.runCommand(new Document("ping", 1))).mapEmpty());
   }
 
   @Override
   public Future<Void> close() {
-    return mongo.close();
+    return vertx.executeBlocking(() -> {
+      client.close();
+      return null;
+    });
   }
 
-  private static JsonObject byId(String id) {
-    return new JsonObject().put(ID, oid(id));
+  private static Bson byId(String id) {
+    return Filters.eq(ID, new ObjectId(id));
+  }
+
+  private <T> Future<T> first(org.reactivestreams.Publisher<T> publisher) {
+    return Publishers.first(vertx, publisher);
   }
 
 }

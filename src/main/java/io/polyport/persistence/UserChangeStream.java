@@ -12,6 +12,7 @@ import com.mongodb.reactivestreams.client.MongoClients;
 import io.polyport.domain.ErrorCode;
 import io.polyport.domain.EventType;
 import io.polyport.domain.ServiceException;
+import io.polyport.domain.User;
 import io.polyport.domain.UserEvent;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
@@ -59,8 +60,9 @@ public final class UserChangeStream implements AutoCloseable {
    */
   public Reading read(Context context, String resumeToken, boolean preImages,
                       Handler<UserEvent> onEvent, Handler<ServiceException> onFailure) {
-    ChangeStreamPublisher<Document> publisher = client.getDatabase(database).getCollection(MongoUserRepository.COLLECTION)
-        .watch()
+    ChangeStreamPublisher<User> publisher = client.getDatabase(database).withCodecRegistry(UserCodecs.REGISTRY)
+        .getCollection(MongoUserRepository.COLLECTION)
+        .watch(User.class)
         .fullDocument(FullDocument.UPDATE_LOOKUP)
         .batchSize(REQUEST)
         .maxAwaitTime(1, TimeUnit.SECONDS);
@@ -103,7 +105,7 @@ public final class UserChangeStream implements AutoCloseable {
     client.close();
   }
 
-  private static final class Reader implements Subscriber<ChangeStreamDocument<Document>>, Reading {
+  private static final class Reader implements Subscriber<ChangeStreamDocument<User>>, Reading {
     private final Context context;
     private final Handler<UserEvent> onEvent;
     private final Handler<ServiceException> onFailure;
@@ -128,7 +130,7 @@ public final class UserChangeStream implements AutoCloseable {
     }
 
     @Override
-    public void onNext(ChangeStreamDocument<Document> change) {
+    public void onNext(ChangeStreamDocument<User> change) {
       UserEvent event = toEvent(change);
       context.runOnContext(v -> {
         if (cancelled.get()) {
@@ -184,18 +186,18 @@ public final class UserChangeStream implements AutoCloseable {
   }
 
   /** The change as a user event, or null for changes the feeds do not report (drops, invalidations). */
-  static UserEvent toEvent(ChangeStreamDocument<Document> change) {
+  static UserEvent toEvent(ChangeStreamDocument<User> change) {
     String token = change.getResumeToken() == null ? ""
         : change.getResumeToken().getString("_data", new BsonString("")).getValue();
     Instant time = change.getWallTime() != null ? Instant.ofEpochMilli(change.getWallTime().getValue())
         : change.getClusterTime() != null ? Instant.ofEpochSecond(change.getClusterTime().getTime()) : Instant.now();
     return switch (change.getOperationType()) {
       case INSERT -> change.getFullDocument() == null ? null
-          : new UserEvent(EventType.CREATED, UserDocuments.toUser(change.getFullDocument()), token, time);
+          : new UserEvent(EventType.CREATED, change.getFullDocument(), token, time);
       case UPDATE, REPLACE -> change.getFullDocument() == null ? null
-          : new UserEvent(EventType.UPDATED, UserDocuments.toUser(change.getFullDocument()), token, time);
+          : new UserEvent(EventType.UPDATED, change.getFullDocument(), token, time);
       case DELETE -> new UserEvent(EventType.DELETED, change.getFullDocumentBeforeChange() != null
-          ? UserDocuments.toUser(change.getFullDocumentBeforeChange())
+          ? change.getFullDocumentBeforeChange()
           : UserDocuments.deletedOnly(change.getDocumentKey()), token, time);
       default -> null;
     };

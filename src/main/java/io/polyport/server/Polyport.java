@@ -20,7 +20,6 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.mongo.MongoClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,8 +67,8 @@ public final class Polyport {
     return embedded.compose(db -> {
       String uri = db != null ? db.connectionString() : config.mongo().uri();
       Observability observability = Observability.of(vertx);
-      MongoClient client = MongoConnections.create(vertx, mongoConfig(config, uri), observability.mongoPoolListener());
-      var repository = new MongoUserRepository(client, config.limits().listBatchSize());
+      var client = MongoConnections.create(vertx, mongoConfig(config, uri), observability.mongoPoolListener());
+      var repository = new MongoUserRepository(vertx, client, config.mongo().database(), config.limits().listBatchSize());
       var changes = new UserChangeStream(uri, config.mongo().database(), config.mongo().timeout());
       var hub = new FeedHub(vertx, changes, config.feed().history(), config.feed().queueSize());
       var readiness = new Readiness(vertx, repository::ping, config.health().interval(), config.health().timeout(),
@@ -88,7 +87,7 @@ public final class Polyport {
             readiness.stop();
             hub.stop();
             changes.close();
-            client.close();
+            repository.close();
             if (db != null) {
               vertx.executeBlocking(() -> {
                 db.close();
