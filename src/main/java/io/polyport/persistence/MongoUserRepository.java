@@ -22,6 +22,7 @@ import io.polyport.support.ClosableReadStream;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import org.bson.Document;
+import org.bson.RawBsonDocument;
 import org.bson.conversions.Bson;
 import org.bson.types.ObjectId;
 
@@ -43,7 +44,7 @@ public final class MongoUserRepository implements UserRepository {
   private final MongoClient client;
   private final MongoDatabase db;
   private final MongoCollection<User> users;
-  private final MongoCollection<NewDocument> newUsers;
+  private final MongoCollection<RawBsonDocument> newUsers;
   private final int listBatchSize;
   private final CursorStats cursorStats = new CursorStats();
 
@@ -52,7 +53,7 @@ public final class MongoUserRepository implements UserRepository {
     this.client = client;
     this.db = client.getDatabase(database).withCodecRegistry(UserCodecs.REGISTRY);
     this.users = db.getCollection(COLLECTION, User.class);
-    this.newUsers = db.getCollection(COLLECTION, NewDocument.class);
+    this.newUsers = db.getCollection(COLLECTION, RawBsonDocument.class);
     this.listBatchSize = listBatchSize;
   }
 
@@ -76,7 +77,7 @@ public final class MongoUserRepository implements UserRepository {
   @Override
   public Future<User> insert(NewUser user, Instant now) {
     var doc = new NewDocument(new ObjectId(), user, now);
-    return MongoErrors.mapped(first(newUsers.insertOne(doc))
+    return MongoErrors.mapped(first(newUsers.insertOne(doc.bson()))
         .recover(e -> Future.failedFuture(MongoErrors.isDuplicateKey(e) ? MongoErrors.duplicateEmail(user.email()) : e))
         .map(v -> doc.stored()));
   }
@@ -164,9 +165,9 @@ public final class MongoUserRepository implements UserRepository {
 
   @Override
   public Future<List<ImportError>> insertBatch(List<NewUser> users, Instant now) {
-    List<NewDocument> inserts = new ArrayList<>(users.size());
+    List<RawBsonDocument> inserts = new ArrayList<>(users.size());
     for (NewUser u : users) {
-      inserts.add(new NewDocument(new ObjectId(), u, now));
+      inserts.add(new NewDocument(new ObjectId(), u, now).bson());
     }
     return first(newUsers.insertMany(inserts, new InsertManyOptions().ordered(false)))
         .map(ok -> List.<ImportError>of())

@@ -1,11 +1,10 @@
 package io.polyport.rest;
 
-import io.polyport.api.ProtoJson;
+import io.polyport.api.CreateUserJson;
 import io.polyport.api.UserProtos;
 import io.polyport.domain.ErrorCode;
 import io.polyport.domain.ImportRecord;
 import io.polyport.domain.ServiceException;
-import io.polyport.users.v1.CreateUserRequest;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
@@ -140,7 +139,7 @@ final class NdjsonRecords implements ReadStream<ImportRecord> {
 
   private static ImportRecord parse(String line) {
     try {
-      return ImportRecord.of(UserProtos.fromProto(ProtoJson.parse(line, CreateUserRequest.newBuilder()).build()));
+      return ImportRecord.of(UserProtos.fromProto(CreateUserJson.parse(line)));
     } catch (ServiceException e) {
       return ImportRecord.rejected(e);
     }
