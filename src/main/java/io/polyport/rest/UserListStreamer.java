@@ -1,8 +1,7 @@
 package io.polyport.rest;
 
 import io.polyport.AppConfig;
-import io.polyport.api.ProtoJson;
-import io.polyport.api.UserProtos;
+import io.polyport.api.UserJson;
 import io.polyport.domain.ListQuery;
 import io.polyport.domain.ServiceException;
 import io.polyport.domain.User;
@@ -52,6 +51,8 @@ final class UserListStreamer {
 
   /** Lines of one event-loop turn (a cursor batch arrives in one) leave as one chunk of up to this size. */
   private static final int CHUNK_BYTES = 16 * 1024;
+  /** A typical user's line fits without the buffer growing. */
+  private static final int LINE_BYTES = 256;
 
   private static void send(RoutingContext ctx, ClosableReadStream<User> stream) {
     // the first chunk holds at least the gzip threshold (or the whole answer): the compressor decides on it
@@ -63,13 +64,11 @@ final class UserListStreamer {
     response.exceptionHandler(e -> stream.close());
     boolean[] first = {true};
     Streams.pump(stream, response, user -> {
-      String json = ProtoJson.print(UserProtos.toProto(user));
-      Buffer out = Buffer.buffer(json.length() + 2);
+      Buffer out = Buffer.buffer(LINE_BYTES);
       if (ndjson) {
-        out.appendString(json).appendByte((byte) '\n');
+        UserJson.write(user, out).appendByte((byte) '\n');
       } else {
-        out.appendByte((byte) (first[0] ? '[' : ','));
-        out.appendString(json);
+        UserJson.write(user, out.appendByte((byte) (first[0] ? '[' : ',')));
       }
       first[0] = false;
       return out;

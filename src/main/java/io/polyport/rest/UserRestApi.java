@@ -1,6 +1,7 @@
 package io.polyport.rest;
 
-import io.polyport.api.ProtoJson;
+import io.polyport.api.CreateUserJson;
+import io.polyport.api.UserJson;
 import io.polyport.api.UserProtos;
 import io.polyport.domain.ListQuery;
 import io.polyport.domain.ServiceException;
@@ -8,9 +9,7 @@ import io.polyport.domain.User;
 import io.polyport.domain.UserField;
 import io.polyport.domain.UserPatch;
 import io.polyport.service.UserService;
-import io.polyport.users.v1.CreateUserRequest;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -50,8 +49,7 @@ public final class UserRestApi {
   }
 
   private void create(RoutingContext ctx) {
-    respond(ctx, () -> users.create(UserProtos.fromProto(
-        ProtoJson.parse(ctx.body().asString(), CreateUserRequest.newBuilder()).build())), user -> {
+    respond(ctx, () -> users.create(UserProtos.fromProto(CreateUserJson.parse(ctx.body().asString()))), user -> {
           ctx.response().setStatusCode(201).putHeader("location", "/users/" + user.id());
           return user;
         });
@@ -92,7 +90,7 @@ public final class UserRestApi {
       ctx.response()
           .putHeader("content-type", JSON)
           .putHeader("etag", "\"" + user.version() + "\"")
-          .end(Buffer.buffer(ProtoJson.print(UserProtos.toProto(user))));
+          .end(UserJson.toBuffer(user));
     }).onFailure(e -> RestErrors.send(ctx, e));
   }
 
