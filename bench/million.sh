@@ -5,8 +5,9 @@
 #
 #   bench/million.sh [--records N] [--jar target/polyport.jar] [--anchors DIR] [--out DIR]
 #
-# The database is one anchors.db.MongoStandalone (memory backend, its own JVM, -Xmx8g) shared by every
-# step, each step in a database of its own so that every import starts on an empty collection. Nothing is
+# The database is an anchors.db.MongoStandalone (memory backend, its own JVM, -Xmx8g), a fresh one for each
+# of the three steps (driver alone, gRPC, REST), so that every import starts on an empty collection in a
+# database process that holds nothing else (its cost per insert grows with what its heap holds). Nothing is
 # pinned: the load tool, the server and the database share the machine's cores, and the driver baselines
 # run in the load tool's JVM, so they get the same cores minus the server. The server's heap is watched by
 # the bench tool (--server-pid): peak heap in use and the heap after every GC.
@@ -34,27 +35,38 @@ start_polyport() { # DB_NAME -> SPID
 }
 stop_polyport() { stop_pid "$SPID"; forget_pid "$SPID"; }
 
-say "# million $(date -u +%FT%TZ) host=$(hostname) cores=$(nproc) records=$N polyport=$(revision); $(java -version 2>&1 | head -1)"
-port_free "$DBPORT"
-start_bg "$OUT/db.log" java -XX:+UseParallelGC -Xms1g -Xmx8g -cp "$JAR" anchors.db.MongoStandalone --port "$DBPORT" --memory
-DB="$BG_PID"; wait_port 127.0.0.1 "$DBPORT" 60 "$DB"
+start_db() { # STEP -> DB
+  port_free "$DBPORT"
+  start_bg "$OUT/db-$1.log" java -XX:+UseParallelGC -Xms1g -Xmx8g -cp "$JAR" anchors.db.MongoStandalone --port "$DBPORT" --memory
+  DB="$BG_PID"; wait_port 127.0.0.1 "$DBPORT" 60 "$DB"
+}
+stop_db() { stop_pid "$DB"; forget_pid "$DB"; }
 
-say "## driver alone: insert then read"
+say "# million $(date -u +%FT%TZ) host=$(hostname) cores=$(nproc) records=$N polyport=$(revision); $(java -version 2>&1 | head -1)"
+
+say "## driver alone: insert then read (collection with the server's unique email index)"
+start_db driver
 bench -s driver-insert --records "$N" --mongo-db baseline --db-pid "$DB"
 bench -s driver-read --list-limit "$N" --mongo-db baseline --warmup-rounds 1 --db-pid "$DB"
 
+stop_db
+
 say "## gRPC ImportUsers, then ListUsers (server -Xmx128m)"
+start_db grpc
 start_polyport grpc
 bench -s grpc-import --records "$N" --server-pid "$SPID" --db-pid "$DB"
 bench -s grpc-list --list-limit "$N" --warmup-rounds 1 --server-pid "$SPID" --db-pid "$DB"
 bench -s rest-list --list-limit "$N" --warmup-rounds 1 --server-pid "$SPID" --db-pid "$DB"
 say "# server rss=$(awk '/VmRSS/ { printf "%.0fMiB", $2 / 1024 }' /proc/$SPID/status)"
 stop_polyport
+stop_db
 
 say "## REST NDJSON import (server -Xmx128m)"
+start_db rest
 start_polyport rest
 bench -s rest-import --records "$N" --server-pid "$SPID" --db-pid "$DB"
 stop_polyport
+stop_db
 say "# done: $RES"
 exit 0
 }
