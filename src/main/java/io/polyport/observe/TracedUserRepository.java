@@ -22,7 +22,7 @@ import java.util.function.Supplier;
 
 /**
  * A client span around each database call of the repository, child of the request's span (the current
- * OpenTelemetry context lives on the request's Vert.x context). vertx-mongo-client has no tracing of its
+ * OpenTelemetry context lives on the request's Vert.x context). The driver's calls carry no trace of their
  * own, and the Mongo wire protocol carries no trace context, so this is where the trace reaches MongoDB.
  * A list span lasts as long as its cursor.
  */

@@ -2,7 +2,6 @@ package io.polyport.persistence;
 
 import com.mongodb.MongoBulkWriteException;
 import com.mongodb.bulk.BulkWriteError;
-import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.InsertManyOptions;
@@ -21,6 +20,9 @@ import io.polyport.persistence.UserCodecs.NewDocument;
 import io.polyport.support.ClosableReadStream;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import org.bson.BsonDocument;
+import org.bson.BsonInt32;
+import org.bson.BsonObjectId;
 import org.bson.Document;
 import org.bson.RawBsonDocument;
 import org.bson.conversions.Bson;
@@ -140,7 +142,7 @@ public final class MongoUserRepository implements UserRepository {
   }
 
   private static Bson versioned(User current) {
-    return Filters.and(byId(current.id()), Filters.eq(VERSION, current.version()));
+    return byId(current.id()).append(VERSION, new BsonInt32(current.version()));
   }
 
   private static ServiceException contended(String id) {
@@ -199,8 +201,9 @@ public final class MongoUserRepository implements UserRepository {
     });
   }
 
-  private static Bson byId(String id) {
-    return Filters.eq(ID, new ObjectId(id));
+  /** A filter the driver sends as it is (a BsonDocument needs no codec lookup, unlike the Filters builders). */
+  private static BsonDocument byId(String id) {
+    return new BsonDocument(ID, new BsonObjectId(new ObjectId(id)));
   }
 
   private <T> Future<T> first(org.reactivestreams.Publisher<T> publisher) {
