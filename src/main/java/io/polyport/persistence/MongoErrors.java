@@ -1,5 +1,6 @@
 package io.polyport.persistence;
 
+import com.mongodb.MongoConnectionPoolClearedException;
 import com.mongodb.MongoException;
 import com.mongodb.MongoNodeIsRecoveringException;
 import com.mongodb.MongoNotPrimaryException;
@@ -30,6 +31,7 @@ final class MongoErrors {
       return se;
     }
     if (e instanceof MongoTimeoutException || e instanceof MongoSocketException
+        || e instanceof MongoConnectionPoolClearedException
         || e instanceof MongoServerUnavailableException || e instanceof MongoNotPrimaryException
         || e instanceof MongoNodeIsRecoveringException
         || e instanceof IllegalStateException && String.valueOf(e.getMessage()).contains("state should be: open")) {

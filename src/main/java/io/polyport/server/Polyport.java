@@ -123,6 +123,15 @@ public final class Polyport {
         .map(id -> new Deployed(id, verticles.get(0).port(), List.copyOf(verticles)));
   }
 
+  /** The driver's shortest connect timeout: it is also the read limit of its heartbeats (see mongoConfig). */
+  static final long MIN_CONNECT_TIMEOUT_MS = 10_000;
+
+  /**
+   * The driver's settings. The request timeout bounds server selection and the wait for a pooled connection;
+   * connecting gets at least the driver's default 10 s, because the driver also uses the connect timeout as
+   * the read limit of its heartbeats, and a heartbeat that misses it clears the pool, failing every operation
+   * in flight (with a 2 s limit, a heartbeat answered late by a database busy with a 1M-user list did that).
+   */
   static JsonObject mongoConfig(AppConfig config, String uri) {
     long timeout = config.mongo().timeout().toMillis();
     return new JsonObject()
@@ -130,7 +139,7 @@ public final class Polyport {
         .put("db_name", config.mongo().database())
         .put("maxPoolSize", config.mongo().poolSize())
         .put("serverSelectionTimeoutMS", timeout)
-        .put("connectTimeoutMS", timeout)
+        .put("connectTimeoutMS", Math.max(timeout, MIN_CONNECT_TIMEOUT_MS))
         .put("waitQueueTimeoutMS", timeout);
   }
 
