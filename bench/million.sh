@@ -47,7 +47,7 @@ say "# million $(date -u +%FT%TZ) host=$(hostname) cores=$(nproc) records=$N pol
 say "## driver alone: insert then read (collection with the server's unique email index)"
 start_db driver
 bench -s driver-insert --records "$N" --mongo-db baseline --db-pid "$DB"
-bench -s driver-read --list-limit "$N" --mongo-db baseline --warmup-rounds 1 --rounds 3 --db-pid "$DB"
+bench -s driver-read --list-limit "$N" --mongo-db baseline --warmup-rounds 2 --rounds 3 --db-pid "$DB"
 
 stop_db
 
@@ -55,8 +55,8 @@ say "## gRPC ImportUsers, then ListUsers (server -Xmx128m)"
 start_db grpc
 start_polyport grpc
 bench -s grpc-import --records "$N" --server-pid "$SPID" --db-pid "$DB"
-bench -s grpc-list --list-limit "$N" --warmup-rounds 1 --rounds 3 --server-pid "$SPID" --db-pid "$DB"
-bench -s rest-list --list-limit "$N" --warmup-rounds 1 --rounds 3 --server-pid "$SPID" --db-pid "$DB"
+bench -s grpc-list --list-limit "$N" --warmup-rounds 2 --rounds 3 --server-pid "$SPID" --db-pid "$DB"
+bench -s rest-list --list-limit "$N" --warmup-rounds 2 --rounds 3 --server-pid "$SPID" --db-pid "$DB"
 say "# server rss=$(awk '/VmRSS/ { printf "%.0fMiB", $2 / 1024 }' /proc/$SPID/status)"
 stop_polyport
 stop_db

@@ -37,7 +37,7 @@ import static io.polyport.persistence.UserDocuments.*;
 /**
  * {@link UserRepository} over the MongoDB reactive-streams driver: every call is asynchronous (answers come
  * back on the caller's context), users go straight between BSON and the domain ({@link UserCodecs}), lists
- * stream from a batched cursor read one batch ahead ({@link CursorStream}).
+ * stream from a batched cursor read two batches ahead ({@link CursorStream}).
  */
 public final class MongoUserRepository implements UserRepository {
   static final String COLLECTION = "users";
