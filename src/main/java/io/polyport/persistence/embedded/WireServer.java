@@ -135,10 +135,33 @@ final class WireServer {
     }
   }
 
-  /** Listens again on the port it had. Blocking. */
+  /**
+   * Listens again on the port it had. Blocking. While nothing listened, a client reconnecting to this loopback
+   * port can have been given the same port as its own end (a TCP self-connect) and hold it until it notices;
+   * so a port in use is retried for up to {@link #REBIND_ATTEMPTS} x {@link #REBIND_PAUSE_MS} ms.
+   */
   synchronized void resume() {
-    listen(port);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        listen(port);
+        return;
+      } catch (Exception e) { // Netty rethrows the bind failure, a checked BindException, undeclared
+        boolean inUse = e instanceof java.net.BindException;
+        if (!inUse || attempt == REBIND_ATTEMPTS) {
+          throw e instanceof RuntimeException re ? re : new IllegalStateException("cannot listen on port " + port, e);
+        }
+        try {
+          Thread.sleep(REBIND_PAUSE_MS);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while waiting for port " + port, e);
+        }
+      }
+    }
   }
+
+  private static final int REBIND_ATTEMPTS = 40;
+  private static final long REBIND_PAUSE_MS = 50;
 
   /** Closes the connections and stops the threads; the caller closes the backend afterwards. Blocking. */
   synchronized void close() {
