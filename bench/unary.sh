@@ -7,8 +7,8 @@
 #
 # As in compare.sh: servers and their databases pinned to core 1, the bench tool to core 0 (one event loop).
 # gRPC: 1 connection x 1 in flight, 4 connections x 64; REST (HTTP/1.1, one request in flight per
-# connection): 1 x 1, 64 x 64. Each CreateUser has a new email. Every row is a new bench JVM: 10 s unmeasured
-# first (its own JIT), then SECS measured.
+# connection): 1 x 1, 64 x 64. Each CreateUser has a new email. Every row is a new bench JVM: its default 10 s
+# unmeasured first (its own JIT), then SECS measured.
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")/.." && pwd)"
 ANCHORS="${ANCHORS:-$HERE/../shared/anchors}"; JARP="$HERE/target/polyport.jar"; SECS=10
@@ -49,13 +49,13 @@ done
 for t in "19101 $P1 $D1" "19102 $P2 $D2"; do
   read -r port sp dp <<<"$t"
   for rpc in grpc-get grpc-create; do
-    bench "$port" "$sp" "$dp" -s "$rpc" -c 1 -m 1 -d "$SECS" -w 10
-    bench "$port" "$sp" "$dp" -s "$rpc" -c 4 -m 64 -d "$SECS" -w 10
+    bench "$port" "$sp" "$dp" -s "$rpc" -c 1 -m 1 -d "$SECS"
+    bench "$port" "$sp" "$dp" -s "$rpc" -c 4 -m 64 -d "$SECS"
   done
   if [ "$port" = 19101 ]; then
     for op in rest-get rest-create; do
-      bench "$port" "$sp" "$dp" -s "$op" -c 1 -m 1 -d "$SECS" -w 10
-      bench "$port" "$sp" "$dp" -s "$op" -c 64 -m 64 -d "$SECS" -w 10
+      bench "$port" "$sp" "$dp" -s "$op" -c 1 -m 1 -d "$SECS"
+      bench "$port" "$sp" "$dp" -s "$op" -c 64 -m 64 -d "$SECS"
     done
   fi
 done

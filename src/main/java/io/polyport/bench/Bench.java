@@ -44,8 +44,8 @@ public final class Bench implements Callable<Integer> {
   Integer concurrency;
   @Option(names = {"-d", "--duration"}, description = "measured seconds of a unary scenario (default: ${DEFAULT-VALUE})")
   double duration = 10;
-  @Option(names = {"-w", "--warmup"}, description = "unmeasured seconds first (default: ${DEFAULT-VALUE})")
-  double warmup = 3;
+  @Option(names = {"-w", "--warmup"}, description = "unmeasured seconds first; the client's own JIT needs about 10 (default: ${DEFAULT-VALUE})")
+  double warmup = 10;
   @Option(names = "--rate", description = "requests/s of each unary scenario, paced (default: 0 = as fast as answered)")
   double rate;
   @Option(names = "--subscribers", description = "WatchUsers streams of grpc-watch (default: ${DEFAULT-VALUE})")

@@ -9,9 +9,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.impl.config.MongoClientOptionsParser;
 
 /**
- * The reactive driver's client over vertx-mongo-client's JSON configuration keys (connection string, pool,
- * timeouts, credentials, TLS), read by vertx-mongo-client's own parser, which also puts the driver's transport
- * on the Vert.x event loops; plus a connection pool listener (for the pool metrics).
+ * The process's one reactive driver client (the repository and the change stream share it), over
+ * vertx-mongo-client's JSON configuration keys (connection string, pool, timeouts, credentials, TLS), read by
+ * vertx-mongo-client's own parser, which also puts the driver's transport on the Vert.x event loops; plus a
+ * connection pool listener (for the pool metrics).
  */
 public final class MongoConnections {
   private MongoConnections() {

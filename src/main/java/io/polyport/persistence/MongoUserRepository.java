@@ -207,7 +207,7 @@ public final class MongoUserRepository implements UserRepository {
   }
 
   private <T> Future<T> first(org.reactivestreams.Publisher<T> publisher) {
-    return Publishers.first(vertx, publisher);
+    return Publishers.first(vertx.getOrCreateContext(), publisher);
   }
 
 }

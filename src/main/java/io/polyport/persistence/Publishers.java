@@ -2,7 +2,7 @@ package io.polyport.persistence;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
+import io.vertx.core.Context;
 import io.vertx.core.internal.ContextInternal;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscriber;
@@ -15,10 +15,10 @@ final class Publishers {
 
   /**
    * The publisher's first item, or null when it completes empty. The driver signals on its own threads; the
-   * future's callbacks run on the caller's context, as if the answer had come from a Vert.x client.
+   * future's callbacks run on {@code context}, as if the answer had come from a Vert.x client.
    */
-  static <T> Future<T> first(Vertx vertx, Publisher<T> publisher) {
-    Promise<T> promise = ((ContextInternal) vertx.getOrCreateContext()).promise();
+  static <T> Future<T> first(Context context, Publisher<T> publisher) {
+    Promise<T> promise = ((ContextInternal) context).promise();
     publisher.subscribe(new Subscriber<T>() {
       @Override
       public void onSubscribe(Subscription s) {

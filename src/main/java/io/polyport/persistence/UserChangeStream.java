@@ -1,20 +1,18 @@
 package io.polyport.persistence;
 
-import com.mongodb.ConnectionString;
-import com.mongodb.MongoClientSettings;
 import com.mongodb.MongoCommandException;
 import com.mongodb.client.model.changestream.ChangeStreamDocument;
 import com.mongodb.client.model.changestream.FullDocument;
 import com.mongodb.client.model.changestream.FullDocumentBeforeChange;
 import com.mongodb.reactivestreams.client.ChangeStreamPublisher;
 import com.mongodb.reactivestreams.client.MongoClient;
-import com.mongodb.reactivestreams.client.MongoClients;
 import io.polyport.domain.ErrorCode;
 import io.polyport.domain.EventType;
 import io.polyport.domain.ServiceException;
 import io.polyport.domain.User;
 import io.polyport.domain.UserEvent;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import org.bson.BsonDocument;
 import org.bson.BsonString;
@@ -22,29 +20,25 @@ import org.bson.Document;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The users collection's MongoDB change stream, as user events: one reader per process, resumable after a
- * token. It uses the reactive driver directly (vertx-mongo-client's watch() cannot resume), with the full
- * document on updates and the pre-image on deletes where the server keeps it.
+ * token. It reads through the process's one driver client (the repository's: same settings, pool and
+ * metrics), with the full document on updates and the pre-image on deletes where the server keeps it.
  */
-public final class UserChangeStream implements AutoCloseable {
+public final class UserChangeStream {
   private static final int CHANGE_STREAM_HISTORY_LOST = 286;
   private static final int REQUEST = 256;
 
   private final MongoClient client;
   private final String database;
 
-  public UserChangeStream(String uri, String database, Duration timeout) {
-    this.client = MongoClients.create(MongoClientSettings.builder()
-        .applyConnectionString(new ConnectionString(uri))
-        .applyToClusterSettings(b -> b.serverSelectionTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS))
-        .applyToSocketSettings(b -> b.connectTimeout((int) timeout.toMillis(), TimeUnit.MILLISECONDS))
-        .build());
+  /** Reads through {@code client}, the process's one driver client (the repository's). */
+  public UserChangeStream(MongoClient client, String database) {
+    this.client = client;
     this.database = database;
   }
 
@@ -78,31 +72,10 @@ public final class UserChangeStream implements AutoCloseable {
   }
 
   /** Whether the database answers (to tell that a reopened stream's server is back). */
-  public io.vertx.core.Future<Void> ping(Context context) {
-    io.vertx.core.Promise<Void> answer = io.vertx.core.Promise.promise();
-    client.getDatabase(database).runCommand(new Document("ping", 1)).subscribe(new Subscriber<Document>() {
-      public void onSubscribe(Subscription s) {
-        s.request(1);
-      }
-
-      public void onNext(Document d) {
-        context.runOnContext(v -> answer.tryComplete());
-      }
-
-      public void onError(Throwable t) {
-        context.runOnContext(v -> answer.tryFail(failure(t)));
-      }
-
-      public void onComplete() {
-        context.runOnContext(v -> answer.tryComplete());
-      }
-    });
-    return answer.future();
-  }
-
-  @Override
-  public void close() {
-    client.close();
+  public Future<Void> ping(Context context) {
+    return Publishers.first(context, client.getDatabase(database).runCommand(new Document("ping", 1)))
+        .recover(t -> Future.failedFuture(failure(t)))
+        .mapEmpty();
   }
 
   private static final class Reader implements Subscriber<ChangeStreamDocument<User>>, Reading {

@@ -38,7 +38,6 @@ public final class Polyport {
   private final AppConfig config;
   private final EmbeddedMongo embedded;
   private final MongoUserRepository repository;
-  private final UserChangeStream changes;
   private final FeedHub hub;
   private final Readiness readiness;
   private final String deploymentId;
@@ -46,12 +45,11 @@ public final class Polyport {
   private final int port;
 
   private Polyport(Vertx vertx, AppConfig config, EmbeddedMongo embedded, MongoUserRepository repository,
-                   UserChangeStream changes, FeedHub hub, Readiness readiness, Deployed deployed) {
+                   FeedHub hub, Readiness readiness, Deployed deployed) {
     this.vertx = vertx;
     this.config = config;
     this.embedded = embedded;
     this.repository = repository;
-    this.changes = changes;
     this.hub = hub;
     this.readiness = readiness;
     this.deploymentId = deployed.id();
@@ -69,7 +67,7 @@ public final class Polyport {
       Observability observability = Observability.of(vertx);
       var client = MongoConnections.create(vertx, mongoConfig(config, uri), observability.mongoPoolListener());
       var repository = new MongoUserRepository(vertx, client, config.mongo().database(), config.limits().listBatchSize());
-      var changes = new UserChangeStream(uri, config.mongo().database(), config.mongo().timeout());
+      var changes = new UserChangeStream(client, config.mongo().database());
       var hub = new FeedHub(vertx, changes, config.feed().history(), config.feed().queueSize());
       var readiness = new Readiness(vertx, repository::ping, config.health().interval(), config.health().timeout(),
           Clock.systemUTC());
@@ -82,11 +80,10 @@ public final class Polyport {
             return deploy(vertx, config, observability.traced(repository, config.mongo().database()),
                 new Feeds(hub, Clock.systemUTC()), ops);
           })
-          .map(deployed -> new Polyport(vertx, config, db, repository, changes, hub, readiness, deployed))
+          .map(deployed -> new Polyport(vertx, config, db, repository, hub, readiness, deployed))
           .onFailure(e -> {
             readiness.stop();
             hub.stop();
-            changes.close();
             repository.close();
             if (db != null) {
               vertx.executeBlocking(() -> {
@@ -182,10 +179,7 @@ public final class Polyport {
         // every instance's server at once: stop accepting, GOAWAY, let calls in flight finish within the grace
         .eventually(() -> Future.join(verticles.stream().map(ServerVerticle::shutdown).toList()))
         .eventually(() -> vertx.undeploy(deploymentId))
-        .eventually(() -> {
-          changes.close();
-          return repository.close();
-        })
+        .eventually(repository::close)
         .eventually(() -> embedded == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {
           embedded.close();
           return null;
