@@ -68,22 +68,22 @@ final class GrpcCalls {
   }
 
   static <Q> Q decode(GrpcMessage message, Parser<Q> parser) {
-    try (InputStream in = payload(message)) {
-      return parser.parseFrom(in);
+    try {
+      return switch (message.encoding() == null ? "identity" : message.encoding()) {
+        // from the array: a stream parser allocates a 4 KiB buffer for every message
+        case "identity" -> parser.parseFrom(message.payload().getBytes());
+        case "gzip" -> {
+          try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(message.payload().getBytes()))) {
+            yield parser.parseFrom(in);
+          }
+        }
+        default -> throw ServiceException.invalid("unsupported grpc-encoding " + message.encoding());
+      };
     } catch (InvalidProtocolBufferException e) {
       throw ServiceException.invalid("the request message is not valid protobuf: " + e.getMessage());
     } catch (IOException e) {
       throw ServiceException.invalid("the request message cannot be decompressed: " + e.getMessage());
     }
-  }
-
-  private static InputStream payload(GrpcMessage message) throws IOException {
-    var bytes = new ByteArrayInputStream(message.payload().getBytes());
-    return switch (message.encoding() == null ? "identity" : message.encoding()) {
-      case "identity" -> bytes;
-      case "gzip" -> new GZIPInputStream(bytes);
-      default -> throw ServiceException.invalid("unsupported grpc-encoding " + message.encoding());
-    };
   }
 
   /**
