@@ -12,6 +12,7 @@ import io.polyport.observe.Observability;
 import io.polyport.rest.RestContract;
 import io.polyport.rest.RestRouter;
 import io.polyport.service.UserService;
+import io.polyport.support.FlushBatching;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;

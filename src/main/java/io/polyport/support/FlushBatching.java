@@ -1,33 +1,46 @@
-package io.polyport.server;
+package io.polyport.support;
 
+import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.vertx.core.http.HttpConnection;
-import io.vertx.core.http.impl.Http2ServerConnection;
+import io.vertx.core.net.impl.ConnectionBase;
 
 /**
- * One system call per event-loop turn and connection instead of one per flush. Vert.x flushes every write made
- * outside the connection's own read: a unary gRPC answer from a database callback is two flushes (the message,
- * then the trailers), a list stream one per message. Netty's FlushConsolidationHandler at the head of the
+ * One system call per event-loop turn and connection instead of one per flush, on an HTTP/2 connection of a
+ * Vert.x server or client. Vert.x flushes every write made outside the connection's own read: a unary gRPC
+ * answer from a database callback is two flushes (the message, then the trailers), a list stream one per
+ * message, a client streaming records one per record. Netty's FlushConsolidationHandler at the head of the
  * pipeline holds the flushes of one turn and issues one (at most {@code maxFlushes} are merged). Backpressure is
  * unchanged: unflushed bytes count as pending in the channel's outbound buffer, and the handler flushes at once
- * when the channel stops being writable or closes. Vert.x exposes no public hook into the pipeline, hence the
- * internal connection class; without it (another connection type) nothing is installed. HTTP/2 only: an HTTP/1.1
- * connection answers one request at a time (one flush per answer already), and there Netty's handler, flushing
+ * when the channel stops being writable or closes. Vert.x exposes no public hook into the pipeline, hence its
+ * internal connection base class; on any other connection nothing is installed. HTTP/2 only: an HTTP/1.1
+ * connection carries one exchange at a time (one flush per answer already), and there Netty's handler, flushing
  * from inside a write when the channel turns unwritable, broke large compressed file answers (the Swagger UI
  * bundle) with a double release in Netty 4.2.
  */
-final class FlushBatching {
+public final class FlushBatching {
   private static final String NAME = "polyport-flush-batching";
 
   private FlushBatching() {
   }
 
-  static void install(HttpConnection connection, int maxFlushes) {
-    if (maxFlushes > 0 && connection instanceof Http2ServerConnection h2) {
-      var pipeline = h2.channel().pipeline();
-      if (pipeline.get(NAME) == null) {
-        pipeline.addFirst(NAME, new FlushConsolidationHandler(maxFlushes, true));
-      }
+  /** Installs the batching on {@code connection} if it is HTTP/2 and {@code maxFlushes > 0}; true if it did. */
+  public static boolean install(HttpConnection connection, int maxFlushes) {
+    if (maxFlushes <= 0 || !(connection instanceof ConnectionBase base)) {
+      return false;
     }
+    var pipeline = base.channel().pipeline();
+    if (pipeline.get(Http2ConnectionHandler.class) == null) {
+      return false;
+    }
+    if (pipeline.get(NAME) == null) {
+      pipeline.addFirst(NAME, new FlushConsolidationHandler(maxFlushes, true));
+    }
+    return true;
+  }
+
+  /** Whether {@code connection} batches its flushes (for tests). */
+  public static boolean installed(HttpConnection connection) {
+    return connection instanceof ConnectionBase base && base.channel().pipeline().get(NAME) != null;
   }
 }
