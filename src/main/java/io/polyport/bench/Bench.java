@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
     description = "Drives a running server over REST and gRPC and prints requests/s or records/s, errors and latency.")
 public final class Bench implements Callable<Integer> {
   static final List<String> SCENARIOS = List.of("rest-create", "rest-get", "grpc-create", "grpc-get", "grpc-list",
-      "rest-list", "grpc-import", "rest-import", "driver-read", "driver-insert", "vertx-mongo-read", "vertx-mongo-insert", "grpc-watch");
+      "rest-list", "grpc-import", "rest-import", "driver-read", "driver-insert", "grpc-watch");
 
   @Option(names = "--host", description = "server host (default: ${DEFAULT-VALUE})")
   String host = "127.0.0.1";
@@ -70,7 +70,7 @@ public final class Bench implements Callable<Integer> {
   long preload = 0;
   @Option(names = "--ids", description = "user ids (the first in id order) the get scenarios cycle through (default: ${DEFAULT-VALUE})")
   int ids = 10_000;
-  @Option(names = "--mongo-uri", description = "database of the driver-* and vertx-mongo-* baselines")
+  @Option(names = "--mongo-uri", description = "database of the driver-* baselines")
   String mongoUri;
   @Option(names = "--mongo-db", description = "its database name (default: ${DEFAULT-VALUE})")
   String mongoDb = "polyport";
@@ -163,11 +163,11 @@ public final class Bench implements Callable<Integer> {
           throw new IllegalStateException("the get scenarios need users: the server has none (use --preload N)");
         }
       }
-      if (scenarios.stream().anyMatch(s -> s.startsWith("driver-") || s.startsWith("vertx-mongo-"))) {
+      if (scenarios.stream().anyMatch(s -> s.startsWith("driver-"))) {
         if (mongoUri == null) {
           throw new IllegalArgumentException("the driver baselines need --mongo-uri");
         }
-        driver = new DriverWorkloads(vertx, mongoUri, mongoDb, batchSize);
+        driver = new DriverWorkloads(mongoUri, mongoDb, batchSize);
       }
       if (serverPid != null) {
         try {
@@ -247,8 +247,6 @@ public final class Bench implements Callable<Integer> {
       case "rest-import" -> rest.importUsers(name, users, records);
       case "driver-read" -> driver.read(name, listLimit);
       case "driver-insert" -> driver.insert(name, users, records);
-      case "vertx-mongo-read" -> driver.vertxRead(name, listLimit);
-      case "vertx-mongo-insert" -> driver.vertxInsert(name, users, records);
       default -> throw new IllegalArgumentException(name);
     };
   }

@@ -5,24 +5,16 @@ import com.mongodb.MongoClientSettings;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.InsertManyOptions;
+import com.mongodb.reactivestreams.client.MongoClient;
 import com.mongodb.reactivestreams.client.MongoClients;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
-import io.vertx.ext.mongo.BulkOperation;
-import io.vertx.ext.mongo.BulkWriteOptions;
-import io.vertx.ext.mongo.FindOptions;
-import io.vertx.ext.mongo.MongoClient;
 import org.bson.Document;
-import org.bson.types.ObjectId;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
@@ -30,23 +22,18 @@ import java.util.List;
 /**
  * The database baselines, without Polyport: the users collection read in _id order with the server's batch
  * size, and unordered bulk inserts of the server's import batch size, one batch in flight per worker.
- * {@code driver-*} use the MongoDB reactive-streams driver directly (demand unbounded: the fastest the
- * driver can go); {@code vertx-mongo-*} go through vertx-mongo-client (the way Polyport did before it used
- * the driver directly).
+ * They use the MongoDB reactive-streams driver directly (demand unbounded: the fastest the driver can go).
  */
 final class DriverWorkloads implements AutoCloseable {
   private static final String COLLECTION = "users";
-  private final com.mongodb.reactivestreams.client.MongoClient driver;
+  private final MongoClient driver;
   private final MongoCollection<Document> users;
-  private final MongoClient vertxMongo;
   private final int batchSize;
 
-  DriverWorkloads(Vertx vertx, String uri, String database, int batchSize) {
+  DriverWorkloads(String uri, String database, int batchSize) {
     this.driver = MongoClients.create(MongoClientSettings.builder().applyConnectionString(new ConnectionString(uri))
         .applicationName("polyport-bench").build());
     this.users = driver.getDatabase(database).getCollection(COLLECTION);
-    this.vertxMongo = MongoClient.createShared(vertx, new JsonObject().put("connection_string", uri)
-        .put("db_name", database), "polyport-bench");
     this.batchSize = batchSize;
   }
 
@@ -77,20 +64,6 @@ final class DriverWorkloads implements AutoCloseable {
     });
   }
 
-  /** The same read through vertx-mongo-client's findBatch (how Polyport read before it used the driver). */
-  Workload vertxRead(String name, int limit) {
-    return GrpcWorkloads.workload(name, false, w -> {
-      Promise<Long> done = Promise.promise();
-      long[] count = {0};
-      var options = new FindOptions().setSort(new JsonObject().put("_id", 1)).setBatchSize(batchSize).setLimit(limit);
-      vertxMongo.findBatchWithOptions(COLLECTION, new JsonObject(), options)
-          .exceptionHandler(done::tryFail)
-          .endHandler(v -> done.tryComplete(count[0]))
-          .handler(doc -> count[0]++);
-      return done.future();
-    });
-  }
-
   /**
    * {@code records} new users inserted in unordered batches, one batch in flight, into a collection with the
    * server's unique email index (the database maintains it on every insert, as it does for Polyport's
@@ -98,11 +71,6 @@ final class DriverWorkloads implements AutoCloseable {
    */
   Workload insert(String name, Users users, long records) {
     return GrpcWorkloads.workload(name, false, w -> emailIndex().compose(v -> batches(records, users.source(), this::insertBatch)));
-  }
-
-  /** The same inserts through vertx-mongo-client's bulkWrite (how Polyport imported before it used the driver). */
-  Workload vertxInsert(String name, Users users, long records) {
-    return GrpcWorkloads.workload(name, false, w -> emailIndex().compose(v -> batches(records, users.source(), this::vertxInsertBatch)));
   }
 
   /** The server's unique email index (same name and options; creating it again is a no-op). */
@@ -145,22 +113,6 @@ final class DriverWorkloads implements AutoCloseable {
             : Future.failedFuture(new IllegalStateException("inserted " + r.getInsertedIds().size() + " of " + n)));
   }
 
-  private Future<Void> vertxInsertBatch(Users.Source source, int n) {
-    JsonObject now = new JsonObject().put("$date", Instant.now().toString());
-    List<BulkOperation> batch = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      Document d = source.document(null);
-      batch.add(BulkOperation.createInsert(new JsonObject()
-          .put("_id", new JsonObject().put("$oid", ((ObjectId) d.get("_id")).toHexString()))
-          .put("name", d.getString("name")).put("email", d.getString("email"))
-          .put("tags", new JsonArray(d.getList("tags", String.class))).put("createTime", now).put("updateTime", now)
-          .put("version", 1).put("age", d.getInteger("age"))));
-    }
-    return vertxMongo.bulkWriteWithOptions(COLLECTION, batch, new BulkWriteOptions(false))
-        .compose(r -> r.getInsertedCount() == n ? Future.succeededFuture()
-            : Future.failedFuture(new IllegalStateException("inserted " + r.getInsertedCount() + " of " + n)));
-  }
-
   /** The single item of a publisher (such as insertMany's result). */
   static <T> Future<T> first(Publisher<T> publisher) {
     Promise<T> result = Promise.promise();
@@ -186,7 +138,6 @@ final class DriverWorkloads implements AutoCloseable {
 
   @Override
   public void close() {
-    vertxMongo.close();
     driver.close();
   }
 }

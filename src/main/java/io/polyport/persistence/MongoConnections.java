@@ -1,27 +1,58 @@
 package io.polyport.persistence;
 
+import com.mongodb.ConnectionString;
 import com.mongodb.MongoClientSettings;
+import com.mongodb.connection.TransportSettings;
 import com.mongodb.event.ConnectionPoolListener;
 import com.mongodb.reactivestreams.client.MongoClient;
 import com.mongodb.reactivestreams.client.MongoClients;
+import io.polyport.AppConfig;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
-import io.vertx.ext.mongo.impl.config.MongoClientOptionsParser;
+import io.vertx.core.internal.VertxInternal;
+
+import java.util.concurrent.TimeUnit;
 
 /**
- * The process's one reactive driver client (the repository and the change stream share it), over
- * vertx-mongo-client's JSON configuration keys (connection string, pool, timeouts, credentials, TLS), read by
- * vertx-mongo-client's own parser, which also puts the driver's transport on the Vert.x event loops; plus a
- * connection pool listener (for the pool metrics).
+ * The process's one reactive driver client (the repository and the change stream share it): the connection
+ * string's settings (hosts, credentials, TLS, read and write concern...), then the configured pool size and
+ * timeouts over them, the driver's transport on the Vert.x event loops, and a pool listener (for the pool
+ * metrics).
  */
 public final class MongoConnections {
+  /** The driver's shortest connect timeout: it is also the read limit of its heartbeats (see {@link #settings}). */
+  public static final long MIN_CONNECT_TIMEOUT_MS = 10_000;
+
   private MongoConnections() {
   }
 
-  public static MongoClient create(Vertx vertx, JsonObject config, ConnectionPoolListener poolListener) {
-    MongoClientSettings parsed = new MongoClientOptionsParser(vertx, config).settings();
-    return MongoClients.create(MongoClientSettings.builder(parsed)
-        .applyToConnectionPoolSettings(pool -> pool.addConnectionPoolListener(poolListener))
-        .build());
+  public static MongoClient create(Vertx vertx, AppConfig.Mongo config, String uri, ConnectionPoolListener poolListener) {
+    MongoClientSettings.Builder settings = MongoClientSettings.builder(settings(config, uri))
+        .applyToConnectionPoolSettings(pool -> pool.addConnectionPoolListener(poolListener));
+    if (!vertx.isNativeTransportEnabled()) {
+      // the driver's Netty channels on Vert.x's loops (Vert.x's native loops would need the driver's native channels)
+      settings.transportSettings(TransportSettings.nettyBuilder()
+          .eventLoopGroup(((VertxInternal) vertx).nettyEventLoopGroup()).build());
+    }
+    return MongoClients.create(settings.build());
+  }
+
+  /**
+   * The request timeout bounds server selection and the wait for a pooled connection; connecting gets at least
+   * the driver's default 10 s, because the driver also uses the connect timeout as the read limit of its
+   * heartbeats, and a heartbeat that misses it clears the pool, failing every operation in flight (with a 2 s
+   * limit, a heartbeat answered late by a database busy with a 1M-user list did that).
+   */
+  static MongoClientSettings settings(AppConfig.Mongo config, String uri) {
+    long timeout = config.timeout().toMillis();
+    var connectionString = new ConnectionString(uri);
+    return MongoClientSettings.builder()
+        .applyConnectionString(connectionString)
+        .applicationName(connectionString.getApplicationName() != null ? connectionString.getApplicationName() : "polyport")
+        .applyToClusterSettings(cluster -> cluster.serverSelectionTimeout(timeout, TimeUnit.MILLISECONDS))
+        .applyToConnectionPoolSettings(pool -> pool.maxSize(config.poolSize())
+            .maxWaitTime(timeout, TimeUnit.MILLISECONDS))
+        .applyToSocketSettings(socket -> socket.connectTimeout(Math.max(timeout, MIN_CONNECT_TIMEOUT_MS),
+            TimeUnit.MILLISECONDS))
+        .build();
   }
 }

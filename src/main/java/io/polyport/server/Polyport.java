@@ -19,7 +19,6 @@ import io.polyport.service.UserService;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,7 +64,7 @@ public final class Polyport {
     return embedded.compose(db -> {
       String uri = db != null ? db.connectionString() : config.mongo().uri();
       Observability observability = Observability.of(vertx);
-      var client = MongoConnections.create(vertx, mongoConfig(config, uri), observability.mongoPoolListener());
+      var client = MongoConnections.create(vertx, config.mongo(), uri, observability.mongoPoolListener());
       var repository = new MongoUserRepository(vertx, client, config.mongo().database(), config.limits().listBatchSize());
       var changes = new UserChangeStream(client, config.mongo().database());
       var hub = new FeedHub(vertx, changes, config.feed().history(), config.feed().queueSize());
@@ -118,26 +117,6 @@ public final class Polyport {
           return verticle;
         }, new DeploymentOptions().setInstances(config.http().instances())))
         .map(id -> new Deployed(id, verticles.get(0).port(), List.copyOf(verticles)));
-  }
-
-  /** The driver's shortest connect timeout: it is also the read limit of its heartbeats (see mongoConfig). */
-  static final long MIN_CONNECT_TIMEOUT_MS = 10_000;
-
-  /**
-   * The driver's settings. The request timeout bounds server selection and the wait for a pooled connection;
-   * connecting gets at least the driver's default 10 s, because the driver also uses the connect timeout as
-   * the read limit of its heartbeats, and a heartbeat that misses it clears the pool, failing every operation
-   * in flight (with a 2 s limit, a heartbeat answered late by a database busy with a 1M-user list did that).
-   */
-  static JsonObject mongoConfig(AppConfig config, String uri) {
-    long timeout = config.mongo().timeout().toMillis();
-    return new JsonObject()
-        .put("connection_string", uri)
-        .put("db_name", config.mongo().database())
-        .put("maxPoolSize", config.mongo().poolSize())
-        .put("serverSelectionTimeoutMS", timeout)
-        .put("connectTimeoutMS", Math.max(timeout, MIN_CONNECT_TIMEOUT_MS))
-        .put("waitQueueTimeoutMS", timeout);
   }
 
   private static String redact(String uri) {

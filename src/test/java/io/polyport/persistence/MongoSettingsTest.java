@@ -1,0 +1,49 @@
+package io.polyport.persistence;
+
+import com.mongodb.MongoClientSettings;
+import com.mongodb.WriteConcern;
+import io.polyport.AppConfig;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The driver's settings: the connection string's, then the configured pool size and timeouts over them; the
+ * request timeout bounds server selection and the pool wait; connects (and heartbeats) get at least 10 s.
+ */
+class MongoSettingsTest {
+  static MongoClientSettings settings(Map<String, String> env, String uri) {
+    return MongoConnections.settings(AppConfig.from(new JsonObject(), env).mongo(), uri);
+  }
+
+  @Test
+  void aShortRequestTimeoutDoesNotShortenConnectsAndHeartbeats() {
+    var fast = settings(Map.of("MONGO_TIMEOUT_MS", "2000"), "mongodb://h");
+    assertThat(fast.getClusterSettings().getServerSelectionTimeout(TimeUnit.MILLISECONDS)).isEqualTo(2000);
+    assertThat(fast.getConnectionPoolSettings().getMaxWaitTime(TimeUnit.MILLISECONDS)).isEqualTo(2000);
+    assertThat(fast.getSocketSettings().getConnectTimeout(TimeUnit.MILLISECONDS))
+        .isEqualTo(MongoConnections.MIN_CONNECT_TIMEOUT_MS);
+
+    var slow = settings(Map.of("MONGO_TIMEOUT_MS", "30000"), "mongodb://h");
+    assertThat(slow.getSocketSettings().getConnectTimeout(TimeUnit.MILLISECONDS)).isEqualTo(30000);
+  }
+
+  @Test
+  void theConnectionStringKeepsItsOptionsAndTheConfiguredPoolSizeWins() {
+    var s = settings(Map.of("MONGO_POOL_SIZE", "7"),
+        "mongodb://u:p@h1,h2/?replicaSet=rs0&w=majority&maxPoolSize=50&appName=ops-console&authSource=admin");
+    assertThat(s.getConnectionPoolSettings().getMaxSize()).isEqualTo(7);
+    assertThat(s.getWriteConcern()).isEqualTo(WriteConcern.MAJORITY);
+    assertThat(s.getClusterSettings().getRequiredReplicaSetName()).isEqualTo("rs0");
+    assertThat(s.getClusterSettings().getHosts()).hasSize(2);
+    assertThat(s.getCredential()).isNotNull();
+    assertThat(s.getCredential().getSource()).isEqualTo("admin");
+    assertThat(s.getApplicationName()).isEqualTo("ops-console");
+
+    assertThat(settings(Map.of(), "mongodb://h").getApplicationName()).isEqualTo("polyport");
+  }
+}
