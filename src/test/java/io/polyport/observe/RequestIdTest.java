@@ -68,7 +68,8 @@ class RequestIdTest {
   void restGeneratesAnIdWhenTheClientSendsNone() {
     var response = app.web.get("/users/" + MISSING).send().await();
     String id = response.getHeader("x-request-id");
-    assertThat(id).matches("[0-9a-f-]{36}");
+    assertThat(id).matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+    assertThat(app.web.get("/users/" + MISSING).send().await().getHeader("x-request-id")).isNotEqualTo(id);
     assertThat(accessLine(id).getFormattedMessage()).startsWith("rest getUser 404 ");
   }
 
