@@ -1,5 +1,6 @@
 package io.polyport;
 
+import io.polyport.support.FlushBatching;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.file.Files;
@@ -120,7 +121,7 @@ public record AppConfig(Http http, Mongo mongo, Limits limits, Feed feed, Tls tl
         k.bool("http.compression", "COMPRESSION", true),
         k.bool("http.grpcCompression", "GRPC_COMPRESSION", false),
         Duration.ofMillis(k.longValue("http.shutdownGraceMs", "SHUTDOWN_GRACE_MS", 10_000, 0, 600_000)),
-        k.integer("http.flushBatch", "HTTP_FLUSH_BATCH", 256, 0, 65_536),
+        k.integer("http.flushBatch", "HTTP_FLUSH_BATCH", FlushBatching.DEFAULT_MAX_FLUSHES, 0, 65_536),
         loops);
     String uri = k.raw("mongo.uri", "MONGO_URI").filter(s -> !s.isBlank()).orElse(null);
     var mongo = new Mongo(uri,

@@ -167,7 +167,7 @@ public final class Bench implements Callable<Integer> {
         if (mongoUri == null) {
           throw new IllegalArgumentException("the driver baselines need --mongo-uri");
         }
-        driver = new DriverWorkloads(mongoUri, mongoDb, batchSize);
+        driver = new DriverWorkloads(vertx, mongoUri, mongoDb, batchSize);
       }
       if (serverPid != null) {
         try {

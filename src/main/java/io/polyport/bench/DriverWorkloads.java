@@ -2,14 +2,15 @@ package io.polyport.bench;
 
 import com.mongodb.ConnectionString;
 import com.mongodb.MongoClientSettings;
-import com.mongodb.client.model.IndexOptions;
-import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.reactivestreams.client.MongoClient;
 import com.mongodb.reactivestreams.client.MongoClients;
 import com.mongodb.reactivestreams.client.MongoCollection;
+import io.polyport.persistence.MongoUserRepository;
+import io.polyport.support.Publishers;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import org.bson.Document;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscriber;
@@ -29,8 +30,10 @@ final class DriverWorkloads implements AutoCloseable {
   private final MongoClient driver;
   private final MongoCollection<Document> users;
   private final int batchSize;
+  private final Vertx vertx;
 
-  DriverWorkloads(String uri, String database, int batchSize) {
+  DriverWorkloads(Vertx vertx, String uri, String database, int batchSize) {
+    this.vertx = vertx;
     this.driver = MongoClients.create(MongoClientSettings.builder().applyConnectionString(new ConnectionString(uri))
         .applicationName("polyport-bench").build());
     this.users = driver.getDatabase(database).getCollection(COLLECTION);
@@ -73,9 +76,9 @@ final class DriverWorkloads implements AutoCloseable {
     return GrpcWorkloads.workload(name, false, w -> emailIndex().compose(v -> batches(records, users.source(), this::insertBatch)));
   }
 
-  /** The server's unique email index (same name and options; creating it again is a no-op). */
+  /** The server's unique email index (its own definition; creating it again is a no-op). */
   private Future<String> emailIndex() {
-    return first(users.createIndex(Indexes.ascending("email"), new IndexOptions().unique(true).name("email_unique")));
+    return first(MongoUserRepository.emailIndex(users));
   }
 
   private interface BatchInsert {
@@ -113,27 +116,9 @@ final class DriverWorkloads implements AutoCloseable {
             : Future.failedFuture(new IllegalStateException("inserted " + r.getInsertedIds().size() + " of " + n)));
   }
 
-  /** The single item of a publisher (such as insertMany's result). */
-  static <T> Future<T> first(Publisher<T> publisher) {
-    Promise<T> result = Promise.promise();
-    publisher.subscribe(new Subscriber<T>() {
-      public void onSubscribe(Subscription s) {
-        s.request(1);
-      }
-
-      public void onNext(T t) {
-        result.tryComplete(t);
-      }
-
-      public void onError(Throwable t) {
-        result.tryFail(t);
-      }
-
-      public void onComplete() {
-        result.tryFail(new IllegalStateException("no result"));
-      }
-    });
-    return result.future();
+  /** The publisher's single answer, as a future on the calling context. */
+  private <T> Future<T> first(Publisher<T> publisher) {
+    return Publishers.first(vertx.getOrCreateContext(), publisher);
   }
 
   @Override

@@ -31,7 +31,6 @@ import java.util.function.IntFunction;
  * status is OK (and, for an import, when every record was created).
  */
 final class GrpcWorkloads {
-  private static final int FLUSH_BATCH = 256;
   private final SocketAddress server;
   private final List<GrpcClient> clients = new ArrayList<>();
   private final List<HttpClient> transports = new ArrayList<>();
@@ -45,7 +44,7 @@ final class GrpcWorkloads {
       // the writes of one event-loop turn (an import's records, requests of many workers) leave in one flush,
       // as grpc-java's client does; Vert.x alone flushes every message
       HttpClient transport = vertx.httpClientBuilder().with(http)
-          .withConnectHandler(connection -> FlushBatching.install(connection, FLUSH_BATCH)).build();
+          .withConnectHandler(connection -> FlushBatching.install(connection, FlushBatching.DEFAULT_MAX_FLUSHES)).build();
       transports.add(transport);
       clients.add(GrpcClient.client(vertx, transport));
     }

@@ -18,8 +18,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * A driver cursor of users as a Vert.x ReadStream, read two batches ahead. The driver is asked for three
  * batches at first and for one more each time a batch has been handed on, so the next getMores run while this
  * batch is written, and no more than three batches are ever held (with two, the driver ran out of demand
- * often enough to leave the database idle: a 1M-user gRPC list went 151-156k users/s, with three 159-165k). Pausing stops the hand-over and with it, once the
- * requested documents are in, the cursor. Users arrive on the driver's threads and are handed on, in order,
+ * often enough to leave the database idle: a 1M-user gRPC list went 151-156k users/s, with three 159-165k).
+ * Pausing stops the hand-over and with it, once the requested documents are in, the cursor. Users arrive on the driver's threads and are handed on, in order,
  * on the context that opened the list; demand is only ever signalled from that context (so serially).
  * Closing cancels the subscription, which kills the server-side cursor.
  */

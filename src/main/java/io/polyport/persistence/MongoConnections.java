@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class MongoConnections {
   /** The driver's shortest connect timeout: it is also the read limit of its heartbeats (see {@link #settings}). */
-  public static final long MIN_CONNECT_TIMEOUT_MS = 10_000;
+  static final long MIN_CONNECT_TIMEOUT_MS = 10_000;
 
   private MongoConnections() {
   }

@@ -11,6 +11,7 @@ import io.polyport.domain.EventType;
 import io.polyport.domain.ServiceException;
 import io.polyport.domain.User;
 import io.polyport.domain.UserEvent;
+import io.polyport.support.Publishers;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;

@@ -19,6 +19,8 @@ import io.vertx.core.net.impl.ConnectionBase;
  * bundle) with a double release in Netty 4.2.
  */
 public final class FlushBatching {
+  /** Flushes merged at most, by default (the server's {@code http.flushBatch}, the bench tool's clients). */
+  public static final int DEFAULT_MAX_FLUSHES = 256;
   private static final String NAME = "polyport-flush-batching";
 
   private FlushBatching() {

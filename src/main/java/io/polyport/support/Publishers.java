@@ -1,4 +1,4 @@
-package io.polyport.persistence;
+package io.polyport.support;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -8,8 +8,11 @@ import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
 
-/** The driver's single-answer publishers (find first, insert, update, delete, commands) as Vert.x futures. */
-final class Publishers {
+/**
+ * Single-answer Reactive Streams publishers (the MongoDB driver's find first, insert, update, delete, commands)
+ * as Vert.x futures.
+ */
+public final class Publishers {
   private Publishers() {
   }
 
@@ -17,7 +20,7 @@ final class Publishers {
    * The publisher's first item, or null when it completes empty. The driver signals on its own threads; the
    * future's callbacks run on {@code context}, as if the answer had come from a Vert.x client.
    */
-  static <T> Future<T> first(Context context, Publisher<T> publisher) {
+  public static <T> Future<T> first(Context context, Publisher<T> publisher) {
     Promise<T> promise = ((ContextInternal) context).promise();
     publisher.subscribe(new Subscriber<T>() {
       @Override
