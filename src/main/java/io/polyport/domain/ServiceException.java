@@ -32,4 +32,13 @@ public final class ServiceException extends RuntimeException {
   public static ServiceException notFound(String id) {
     return new ServiceException(ErrorCode.NOT_FOUND, "user " + id + " not found");
   }
+
+  /**
+   * A request body compressed in a way this server does not read ({@code header} is content-encoding or
+   * grpc-encoding); both protocols read gzip.
+   */
+  public static ServiceException unsupportedCoding(String header, String coding) {
+    return new ServiceException(ErrorCode.UNIMPLEMENTED,
+        header + " '" + coding + "' is not supported: send the request uncompressed or gzip-compressed");
+  }
 }

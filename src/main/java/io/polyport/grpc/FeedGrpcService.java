@@ -54,7 +54,9 @@ public final class FeedGrpcService {
   }
 
   private void feed(GrpcServerRequest<FeedRequest, FeedResponse> request, Principal caller) {
-    GrpcCalls.limitSize(request, maxMessageBytes);
+    if (!GrpcCalls.admit(request, maxMessageBytes)) {
+      return;
+    }
     var commands = new GrpcMessageStream<>(request, message -> {
       try {
         return FeedProtos.fromProto(GrpcCalls.decode(message, FeedRequest.parser()));

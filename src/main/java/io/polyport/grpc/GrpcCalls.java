@@ -23,7 +23,8 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * Request plumbing shared by every rpc: decoding with a proper INVALID_ARGUMENT (instead of the stock
- * stream cancel), a clear RESOURCE_EXHAUSTED for an oversized message, and late-write safety.
+ * stream cancel), UNIMPLEMENTED for an unknown request compression, a clear RESOURCE_EXHAUSTED for an
+ * oversized message, and late-write safety.
  */
 final class GrpcCalls {
   private GrpcCalls() {
@@ -35,7 +36,9 @@ final class GrpcCalls {
    */
   static <Q extends MessageLite, R> void onMessage(GrpcServerRequest<Q, R> request, Parser<Q> parser,
                                                    long maxMessageBytes, Handler<Q> handler) {
-    limitSize(request, maxMessageBytes);
+    if (!admit(request, maxMessageBytes)) {
+      return;
+    }
     boolean[] received = {false};
     request.endHandler(v -> {
       if (!received[0]) {
@@ -57,14 +60,28 @@ final class GrpcCalls {
     });
   }
 
-  /** An oversized message ends the call with RESOURCE_EXHAUSTED and a message naming the limit. */
-  static void limitSize(GrpcServerRequest<?, ?> request, long maxMessageBytes) {
+  /**
+   * The first step of every call. A request compressed with anything but gzip ends at once, before any of its
+   * messages is read, with UNIMPLEMENTED and {@code grpc-accept-encoding} naming what is read (as the gRPC
+   * compression spec asks; nothing is half-imported). Otherwise an oversized message will end the call with
+   * RESOURCE_EXHAUSTED and a message naming the limit. Returns whether the call goes on.
+   */
+  static boolean admit(GrpcServerRequest<?, ?> request, long maxMessageBytes) {
+    String encoding = request.encoding();
+    if (encoding != null && !encoding.equals("identity") && !encoding.equals("gzip")) {
+      request.pause();
+      request.response().headers().set("grpc-accept-encoding", "gzip");
+      GrpcErrors.fail(request.response(), ServiceException.unsupportedCoding("grpc-encoding", encoding),
+          request.fullMethodName());
+      return false;
+    }
     request.invalidMessageHandler(invalid -> GrpcErrors.fail(request.response(),
         invalid instanceof MessageSizeOverflowException
             ? new ServiceException(ErrorCode.RESOURCE_EXHAUSTED,
                 "a message exceeds the limit of " + maxMessageBytes + " bytes")
             : ServiceException.invalid("the request message is malformed"),
         request.fullMethodName()));
+    return true;
   }
 
   static <Q> Q decode(GrpcMessage message, Parser<Q> parser) {
@@ -77,7 +94,8 @@ final class GrpcCalls {
             yield parser.parseFrom(in);
           }
         }
-        default -> throw ServiceException.invalid("unsupported grpc-encoding " + message.encoding());
+        // unreachable through admit: a compressed message carries the call's grpc-encoding
+        default -> throw ServiceException.unsupportedCoding("grpc-encoding", message.encoding());
       };
     } catch (InvalidProtocolBufferException e) {
       throw ServiceException.invalid("the request message is not valid protobuf: " + e.getMessage());

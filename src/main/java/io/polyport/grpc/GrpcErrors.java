@@ -27,6 +27,7 @@ public final class GrpcErrors {
       case PERMISSION_DENIED -> GrpcStatus.PERMISSION_DENIED;
       case RESOURCE_EXHAUSTED -> GrpcStatus.RESOURCE_EXHAUSTED;
       case OUT_OF_RANGE -> GrpcStatus.OUT_OF_RANGE;
+      case UNIMPLEMENTED -> GrpcStatus.UNIMPLEMENTED;
       case UNAVAILABLE -> GrpcStatus.UNAVAILABLE;
       case DEADLINE_EXCEEDED -> GrpcStatus.DEADLINE_EXCEEDED;
       case INTERNAL -> GrpcStatus.INTERNAL;

@@ -46,7 +46,9 @@ public final class ReflectionGrpcService {
 
   private void session(GrpcServerRequest<ServerReflectionRequest, ServerReflectionResponse> request) {
     GrpcServerResponse<ServerReflectionRequest, ServerReflectionResponse> response = request.response();
-    GrpcCalls.limitSize(request, maxMessageBytes);
+    if (!GrpcCalls.admit(request, maxMessageBytes)) {
+      return;
+    }
     request.messageHandler(message -> {
       ServerReflectionRequest query;
       try {

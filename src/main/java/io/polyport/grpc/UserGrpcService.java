@@ -85,7 +85,9 @@ public final class UserGrpcService {
   }
 
   private void importUsers(GrpcServerRequest<CreateUserRequest, ImportUsersResponse> request) {
-    GrpcCalls.limitSize(request, maxMessageBytes);
+    if (!GrpcCalls.admit(request, maxMessageBytes)) {
+      return;
+    }
     var records = new GrpcMessageStream<>(request, message -> {
       try {
         return ImportRecord.of(UserProtos.fromProto(GrpcCalls.decode(message, CreateUserRequest.parser())));

@@ -37,6 +37,8 @@ public final class RestErrors {
       case OUT_OF_RANGE -> 410;
       case FAILED_PRECONDITION -> 412;
       case RESOURCE_EXHAUSTED -> 413;
+      // the one thing a client can ask for that is not implemented is a request body's coding (RFC 9110 15.5.16)
+      case UNIMPLEMENTED -> 415;
       case INTERNAL -> 500;
       case UNAVAILABLE -> 503;
       case DEADLINE_EXCEEDED -> 504;

@@ -3,12 +3,15 @@ package io.polyport.rest;
 import io.polyport.AppConfig;
 import io.polyport.auth.Authenticator;
 import io.polyport.auth.OperationScopes;
+import io.polyport.domain.ServiceException;
 import io.polyport.ops.Ops;
 import io.polyport.observe.RestObservation;
 import io.polyport.service.UserService;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.HttpException;
 import io.vertx.ext.web.openapi.router.RequestExtractor;
@@ -34,6 +37,7 @@ public final class RestRouter {
       Router root = Router.router(vertx);
       RestObservation.mount(vertx, root, contract.json(), config, auth);
       RestAuth.mount(root, contract.json(), new OperationScopes(contract.json()), auth);
+      root.route().handler(RestRouter::decodedBodiesOnly);
       new OpsRoutes(ops).mount(root);
       new UserImportRoute(users, config.limits()).mount(root);
       new UserEventsRoute(users, config.feed().heartbeat()).mount(root);
@@ -56,7 +60,21 @@ public final class RestRouter {
     });
   }
 
-  private static Throwable failure(io.vertx.ext.web.RoutingContext ctx) {
+  /**
+   * The HTTP codec has already inflated a gzip or deflate body and dropped its content-encoding; a coding left
+   * on the request is one the server cannot read: 415 with Accept-Encoding, before any of the body is used.
+   */
+  private static void decodedBodiesOnly(RoutingContext ctx) {
+    String coding = ctx.request().getHeader(HttpHeaders.CONTENT_ENCODING);
+    if (coding == null || coding.equalsIgnoreCase("identity")) {
+      ctx.next();
+    } else {
+      ctx.response().putHeader(HttpHeaders.ACCEPT_ENCODING, "gzip, deflate");
+      ctx.fail(ServiceException.unsupportedCoding("content-encoding", coding));
+    }
+  }
+
+  private static Throwable failure(RoutingContext ctx) {
     if (ctx.failure() != null) {
       return ctx.failure();
     }

@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The settings of the one port: HTTP/1.1 and h2c (prior knowledge and upgrade), or with TLS the same
  * negotiated by ALPN (h2 for gRPC and HTTP/2 REST, http/1.1 for REST and gRPC-Web); header size, HTTP/2
- * stream and idle limits; response compression for REST when the client accepts it.
+ * stream and idle limits; response compression for REST when the client accepts it, and compressed REST
+ * request bodies.
  */
 final class HttpOptions {
   private HttpOptions() {
@@ -34,7 +35,10 @@ final class HttpOptions {
         // a single user's JSON is a few hundred bytes: gzip there costs more than it saves; level 1 keeps the
         // CPU of a compressed list stream low at a ratio near the default's on JSON
         .setCompressionContentSizeThreshold(AppConfig.Http.GZIP_MIN_BYTES)
-        .setCompressionLevel(1);
+        .setCompressionLevel(1)
+        // REST request bodies may come gzip- (or deflate-) compressed, as gRPC messages may; the body limits
+        // count inflated bytes, so a small compressed body cannot grow past them
+        .setDecompressionSupported(true);
     var tls = config.tls();
     if (tls.enabled()) {
       options.setSsl(true).setUseAlpn(true).setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1));

@@ -3,6 +3,7 @@ package io.polyport.testing;
 import io.grpc.stub.StreamObserver;
 import io.polyport.users.v1.CreateUserRequest;
 import io.polyport.users.v1.ImportUsersResponse;
+import io.polyport.users.v1.UserServiceGrpc;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -29,8 +30,13 @@ public final class Seed {
 
   /** One ImportUsers call with these records; a non-OK status is thrown as the StatusRuntimeException. */
   public static ImportUsersResponse importAll(TestApp app, List<CreateUserRequest> records) {
+    return importAll(app.async(), records);
+  }
+
+  /** The same through {@code stub} (e.g. one that compresses its messages). */
+  public static ImportUsersResponse importAll(UserServiceGrpc.UserServiceStub stub, List<CreateUserRequest> records) {
     CompletableFuture<ImportUsersResponse> done = new CompletableFuture<>();
-    StreamObserver<CreateUserRequest> requests = app.async().importUsers(new StreamObserver<>() {
+    StreamObserver<CreateUserRequest> requests = stub.importUsers(new StreamObserver<>() {
       public void onNext(ImportUsersResponse value) {
         done.complete(value);
       }
