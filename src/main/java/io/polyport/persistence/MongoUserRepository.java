@@ -1,10 +1,7 @@
 package io.polyport.persistence;
 
-import com.mongodb.MongoBulkWriteException;
-import com.mongodb.bulk.BulkWriteError;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
-import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.reactivestreams.client.MongoClient;
 import com.mongodb.reactivestreams.client.MongoCollection;
@@ -23,7 +20,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
-import org.bson.BsonObjectId;
 import org.bson.Document;
 import org.bson.RawBsonDocument;
 import org.bson.conversions.Bson;
@@ -43,6 +39,8 @@ import static io.polyport.persistence.UserDocuments.*;
 public final class MongoUserRepository implements UserRepository {
   static final String COLLECTION = "users";
   private static final int MAX_ATTEMPTS = 5;
+  /** Calls in one coalesced find or insert, at most. */
+  private static final int MAX_COALESCED = 256;
   private final Vertx vertx;
   private final MongoClient client;
   private final MongoDatabase db;
@@ -50,18 +48,38 @@ public final class MongoUserRepository implements UserRepository {
   private final MongoCollection<RawBsonDocument> newUsers;
   private final int listBatchSize;
   private final CursorStats cursorStats = new CursorStats();
+  private final UserBatches batches;
+  private final Coalescer<String, User> reads;
+  private final Coalescer<NewDocument, User> creates;
 
-  public MongoUserRepository(Vertx vertx, MongoClient client, String database, int listBatchSize) {
+  /**
+   * {@code inFlightPerLoop}: the by-id finds, and the inserts of new users, each event loop runs at once before it
+   * coalesces the calls waiting into one ({@link Coalescer}); 0 = never.
+   */
+  public MongoUserRepository(Vertx vertx, MongoClient client, String database, int listBatchSize, int inFlightPerLoop) {
     this.vertx = vertx;
     this.client = client;
     this.db = client.getDatabase(database).withCodecRegistry(UserCodecs.REGISTRY);
     this.users = db.getCollection(COLLECTION, User.class);
     this.newUsers = db.getCollection(COLLECTION, RawBsonDocument.class);
     this.listBatchSize = listBatchSize;
+    this.batches = new UserBatches(users, newUsers);
+    this.reads = new Coalescer<>(vertx, inFlightPerLoop, MAX_COALESCED, batches::find);
+    this.creates = new Coalescer<>(vertx, inFlightPerLoop, MAX_COALESCED, batches::insert);
   }
 
   public CursorStats cursorStats() {
     return cursorStats;
+  }
+
+  /** The by-id reads and the batches that served them. */
+  public Coalescer<String, User> reads() {
+    return reads;
+  }
+
+  /** The creates and the batches that served them. */
+  public Coalescer<?, User> creates() {
+    return creates;
   }
 
   /**
@@ -87,15 +105,12 @@ public final class MongoUserRepository implements UserRepository {
 
   @Override
   public Future<User> insert(NewUser user, Instant now) {
-    var doc = new NewDocument(new ObjectId(), user, now);
-    return MongoErrors.mapped(first(newUsers.insertOne(doc.bson()))
-        .recover(e -> Future.failedFuture(MongoErrors.isDuplicateKey(e) ? MongoErrors.duplicateEmail(user.email()) : e))
-        .map(v -> doc.stored()));
+    return MongoErrors.mapped(creates.call(new NewDocument(new ObjectId(), user, now)));
   }
 
   @Override
   public Future<User> findById(String id) {
-    return MongoErrors.mapped(first(users.find(byId(id)).first()));
+    return MongoErrors.mapped(reads.call(id));
   }
 
   /**
@@ -151,7 +166,7 @@ public final class MongoUserRepository implements UserRepository {
   }
 
   private static Bson versioned(User current) {
-    return byId(current.id()).append(VERSION, new BsonInt32(current.version()));
+    return UserBatches.byId(current.id()).append(VERSION, new BsonInt32(current.version()));
   }
 
   private static ServiceException contended(String id) {
@@ -176,25 +191,11 @@ public final class MongoUserRepository implements UserRepository {
 
   @Override
   public Future<List<ImportError>> insertBatch(List<NewUser> users, Instant now) {
-    List<RawBsonDocument> inserts = new ArrayList<>(users.size());
+    List<NewDocument> docs = new ArrayList<>(users.size());
     for (NewUser u : users) {
-      inserts.add(new NewDocument(new ObjectId(), u, now).bson());
+      docs.add(new NewDocument(new ObjectId(), u, now));
     }
-    return first(newUsers.insertMany(inserts, new InsertManyOptions().ordered(false)))
-        .map(ok -> List.<ImportError>of())
-        .recover(e -> {
-          if (e instanceof MongoBulkWriteException bulk) {
-            List<ImportError> errors = new ArrayList<>();
-            for (BulkWriteError error : bulk.getWriteErrors()) {
-              errors.add(error.getCode() == MongoErrors.DUPLICATE_KEY
-                  ? new ImportError(error.getIndex(), ErrorCode.ALREADY_EXISTS,
-                      MongoErrors.duplicateEmail(users.get(error.getIndex()).email()).getMessage())
-                  : new ImportError(error.getIndex(), ErrorCode.INTERNAL, "the database refused the record"));
-            }
-            return Future.succeededFuture(errors);
-          }
-          return MongoErrors.mapped(Future.failedFuture(e));
-        });
+    return MongoErrors.mapped(batches.insertMany(vertx.getOrCreateContext(), docs));
   }
 
   @Override
@@ -208,11 +209,6 @@ public final class MongoUserRepository implements UserRepository {
       client.close();
       return null;
     });
-  }
-
-  /** A filter the driver sends as it is (a BsonDocument needs no codec lookup, unlike the Filters builders). */
-  private static BsonDocument byId(String id) {
-    return new BsonDocument(ID, new BsonObjectId(new ObjectId(id)));
   }
 
   private <T> Future<T> first(org.reactivestreams.Publisher<T> publisher) {

@@ -11,6 +11,8 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import io.vertx.json.schema.OutputUnit;
 import io.vertx.openapi.validation.SchemaValidationException;
+import io.vertx.openapi.validation.ValidatorErrorType;
+import io.vertx.openapi.validation.ValidatorException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,6 +70,11 @@ public final class RestErrors {
       write(ctx, status(se.code()), se.code(), se.getMessage());
     } else if (failure instanceof HttpException he && he.getCause() instanceof SchemaValidationException invalid) {
       write(ctx, 400, ErrorCode.INVALID_ARGUMENT, schemaDetail(invalid, he.getPayload()));
+    } else if (failure instanceof HttpException he && he.getCause() instanceof ValidatorException v
+        && v.type() == ValidatorErrorType.UNSUPPORTED_VALUE_FORMAT) {
+      // the contract's parameters are all simple-style, so only a body of another media type gets here:
+      // 415, as the NDJSON import answers one
+      write(ctx, 415, ErrorCode.INVALID_ARGUMENT, "the body must be application/json");
     } else if (failure instanceof HttpException he) {
       int status = he.getStatusCode();
       String detail = he.getPayload() != null ? he.getPayload() : HttpResponseStatus.valueOf(status).reasonPhrase();

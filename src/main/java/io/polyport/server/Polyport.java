@@ -1,6 +1,7 @@
 package io.polyport.server;
 
 import io.polyport.AppConfig;
+import io.polyport.persistence.Coalescer;
 import io.polyport.persistence.CursorStats;
 import io.polyport.feed.FeedHub;
 import io.polyport.feed.Feeds;
@@ -65,7 +66,8 @@ public final class Polyport {
       String uri = db != null ? db.connectionString() : config.mongo().uri();
       Observability observability = Observability.of(vertx);
       var client = MongoConnections.create(vertx, config.mongo(), uri, observability.mongoPoolListener());
-      var repository = new MongoUserRepository(vertx, client, config.mongo().database(), config.limits().listBatchSize());
+      var repository = new MongoUserRepository(vertx, client, config.mongo().database(), config.limits().listBatchSize(),
+          config.mongo().inFlightPerLoop());
       var changes = new UserChangeStream(client, config.mongo().database());
       var hub = new FeedHub(vertx, changes, config.feed().history(), config.feed().queueSize());
       var readiness = new Readiness(vertx, repository::ping, config.health().interval(), config.health().timeout(),
@@ -130,6 +132,16 @@ public final class Polyport {
   /** What the list cursors read and how many are open (for metrics and tests). */
   public CursorStats cursorStats() {
     return repository.cursorStats();
+  }
+
+  /** The by-id reads made and the finds that served them. */
+  public Coalescer<?, ?> reads() {
+    return repository.reads();
+  }
+
+  /** The creates made and the inserts that served them. */
+  public Coalescer<?, ?> creates() {
+    return repository.creates();
   }
 
   /** The live-feed hub (for metrics and tests). */

@@ -8,8 +8,11 @@ import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
- * Single-answer Reactive Streams publishers (the MongoDB driver's find first, insert, update, delete, commands)
+ * Reactive Streams publishers of the MongoDB driver (find first, insert, update, delete, commands, a short find)
  * as Vert.x futures.
  */
 public final class Publishers {
@@ -41,6 +44,36 @@ public final class Publishers {
       @Override
       public void onComplete() {
         promise.tryComplete(null);
+      }
+    });
+    return promise.future();
+  }
+
+  /** Every item of the publisher, in order, once it completes; callbacks on {@code context}. */
+  public static <T> Future<List<T>> all(Context context, Publisher<T> publisher) {
+    Promise<List<T>> promise = ((ContextInternal) context).promise();
+    publisher.subscribe(new Subscriber<T>() {
+      // the publisher signals serially, each signal happening before the next (Reactive Streams 1.3)
+      private final List<T> items = new ArrayList<>();
+
+      @Override
+      public void onSubscribe(Subscription s) {
+        s.request(Long.MAX_VALUE);
+      }
+
+      @Override
+      public void onNext(T item) {
+        items.add(item);
+      }
+
+      @Override
+      public void onError(Throwable e) {
+        promise.tryFail(e);
+      }
+
+      @Override
+      public void onComplete() {
+        promise.tryComplete(items);
       }
     });
     return promise.future();

@@ -64,7 +64,8 @@ class RestInputTest {
         .getString("detail")).isEqualTo("the body is invalid at #/age: Instance type string is invalid. Expected integer");
     problem(post("/users", "application/json", "{\"name\":\"A\","), 400, "INVALID_ARGUMENT");
     problem(post("/users", "application/json", "[]"), 400, "INVALID_ARGUMENT");
-    problem(post("/users", "text/plain", "name=A"), 400, "INVALID_ARGUMENT");
+    assertThat(problem(post("/users", "text/plain", "name=A"), 415, "INVALID_ARGUMENT").getString("detail"))
+        .isEqualTo("the body must be application/json");
     assertThat(stored()).isEqualTo(before);
   }
 
