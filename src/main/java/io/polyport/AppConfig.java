@@ -23,7 +23,7 @@ public record AppConfig(Http http, Mongo mongo, Limits limits, Feed feed, Tls tl
    * {@code shutdownGrace} is how long unary calls in flight may
    * finish after SIGTERM; {@code flushBatch}: up to this many flushes of one connection made in one event-loop
    * turn leave as one system call (0 = flush every write); {@code eventLoops}: Vert.x event loops, which also
-   * carry the database connections (default one per core this process may use).
+   * carry the database connections (default twice the cores this process may use).
    */
   public record Http(String host, int port, int instances, int maxHeaderBytes, int maxConcurrentStreams,
                      Duration idleTimeout, boolean compression, boolean grpcCompression, Duration shutdownGrace,
@@ -110,10 +110,9 @@ public record AppConfig(Http http, Mongo mongo, Limits limits, Feed feed, Tls tl
   /** Builds the configuration from a JSON document (keys as in conf/config.json) and an environment. */
   public static AppConfig from(JsonObject json, Map<String, String> env) {
     var k = new ConfigKeys(json, env);
-    // one per core: nothing on them blocks, and fewer loops than Vert.x's 2 x cores means fewer hand-overs between
-    // the HTTP connection's loop and the database connection's (pinned to one core: 11 of 12 paired GetUser
-    // measurements faster with one loop than with two)
-    int loops = k.integer("http.eventLoops", "EVENT_LOOPS", Runtime.getRuntime().availableProcessors(), 1, 1024);
+    // Vert.x's 2 x cores. One per core was faster for unary calls on a server pinned to one core (11 of 12 paired
+    // GetUser measurements) but slower for 1M-user gRPC lists on two shared cores (2 of 2 pairs): docs/benchmarks.md
+    int loops = k.integer("http.eventLoops", "EVENT_LOOPS", 2 * Runtime.getRuntime().availableProcessors(), 1, 1024);
     var http = new Http(
         k.string("http.host", "HOST", "127.0.0.1"),
         k.integer("http.port", "PORT", 8080, 0, 65535),

@@ -3,6 +3,7 @@ package io.polyport.observe;
 import com.mongodb.event.ConnectionPoolListener;
 import io.micrometer.core.instrument.binder.mongodb.MongoMetricsConnectionPoolListener;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.TracerProvider;
@@ -22,7 +23,10 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.tracing.opentelemetry.OpenTelemetryTracingFactory;
 
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -38,6 +42,8 @@ public final class Observability implements Shareable {
 
   private final PrometheusMeterRegistry registry;
   private final CallMetrics metrics;
+  /** What the function counters read; they hold it weakly. */
+  private final List<LongSupplier> sources = new CopyOnWriteArrayList<>();
   private final OpenTelemetrySdk otel;
   private final Tracer tracer;
   private final boolean accessLog;
@@ -136,6 +142,20 @@ public final class Observability implements Shareable {
   /** The repository with a client span around each database call when tracing is on; else itself. */
   public UserRepository traced(UserRepository repository, String database) {
     return otel == null ? repository : new TracedUserRepository(repository, tracer, database);
+  }
+
+  /**
+   * A kind of coalesced database call ("read", "create"): {@code polyport_db_calls_total{kind}} counts the calls,
+   * {@code polyport_db_commands_total{kind}} the database commands that served them (fewer under load).
+   */
+  public void coalescing(String kind, LongSupplier calls, LongSupplier commands) {
+    // a function counter holds its object weakly: the suppliers live as long as this
+    sources.add(calls);
+    sources.add(commands);
+    FunctionCounter.builder("polyport_db_calls", calls, LongSupplier::getAsLong).tag("kind", kind)
+        .description("database calls of this kind made by the service").register(registry);
+    FunctionCounter.builder("polyport_db_commands", commands, LongSupplier::getAsLong).tag("kind", kind)
+        .description("database commands that served them (calls arriving together share one)").register(registry);
   }
 
   /** Where the live-feed subscriber gauge reads its value (refreshed before each scrape). */

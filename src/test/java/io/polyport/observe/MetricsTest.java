@@ -74,6 +74,11 @@ class MetricsTest {
     assertThat(text).contains("polyport_requests_seconds_bucket{operation=\"GetUser\",protocol=\"grpc\",status=\"OK\",le=");
     // no raw path or id in any label
     assertThat(text).doesNotContain(userId).doesNotContain(missing);
+    // the database calls behind them, and the commands that served those
+    assertThat(value(text, "polyport_db_calls_total", Map.of("kind", "read"))).isGreaterThanOrEqualTo(6.0);
+    assertThat(value(text, "polyport_db_commands_total", Map.of("kind", "read")))
+        .isPositive().isLessThanOrEqualTo(value(text, "polyport_db_calls_total", Map.of("kind", "read")));
+    assertThat(value(text, "polyport_db_calls_total", Map.of("kind", "create"))).isGreaterThanOrEqualTo(1.0);
   }
 
   @Test
