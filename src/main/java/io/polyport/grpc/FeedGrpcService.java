@@ -59,7 +59,7 @@ public final class FeedGrpcService {
     }
     var commands = new GrpcMessageStream<>(request, message -> {
       try {
-        return FeedProtos.fromProto(GrpcCalls.decode(message, FeedRequest.parser()));
+        return FeedProtos.fromProto(GrpcCalls.decode(message, FeedRequest.parser(), maxMessageBytes));
       } catch (ServiceException e) {
         return FeedCommand.invalid("", e);
       }

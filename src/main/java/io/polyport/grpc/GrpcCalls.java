@@ -15,6 +15,7 @@ import io.vertx.grpc.server.GrpcServerRequest;
 import io.vertx.grpc.server.GrpcServerResponse;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.function.Function;
@@ -50,7 +51,7 @@ final class GrpcCalls {
       received[0] = true;
       Q decoded;
       try {
-        decoded = decode(message, parser);
+        decoded = decode(message, parser, maxMessageBytes);
       } catch (ServiceException e) {
         request.pause();
         GrpcErrors.fail(request.response(), e, request.fullMethodName());
@@ -77,23 +78,22 @@ final class GrpcCalls {
     }
     request.invalidMessageHandler(invalid -> GrpcErrors.fail(request.response(),
         invalid instanceof MessageSizeOverflowException
-            ? new ServiceException(ErrorCode.RESOURCE_EXHAUSTED,
-                "a message exceeds the limit of " + maxMessageBytes + " bytes")
+            ? tooLarge(maxMessageBytes)
             : ServiceException.invalid("the request message is malformed"),
         request.fullMethodName()));
     return true;
   }
 
-  static <Q> Q decode(GrpcMessage message, Parser<Q> parser) {
+  /**
+   * The message parsed; a gzip message may inflate to at most {@code maxMessageBytes} (the size limit the
+   * deframer applies counts compressed bytes), as a REST body's limit counts inflated ones.
+   */
+  static <Q> Q decode(GrpcMessage message, Parser<Q> parser, long maxMessageBytes) {
     try {
       return switch (message.encoding() == null ? "identity" : message.encoding()) {
         // from the array: a stream parser allocates a 4 KiB buffer for every message
         case "identity" -> parser.parseFrom(message.payload().getBytes());
-        case "gzip" -> {
-          try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(message.payload().getBytes()))) {
-            yield parser.parseFrom(in);
-          }
-        }
+        case "gzip" -> parser.parseFrom(inflate(message.payload().getBytes(), maxMessageBytes));
         // unreachable through admit: a compressed message carries the call's grpc-encoding
         default -> throw ServiceException.unsupportedCoding("grpc-encoding", message.encoding());
       };
@@ -102,6 +102,24 @@ final class GrpcCalls {
     } catch (IOException e) {
       throw ServiceException.invalid("the request message cannot be decompressed: " + e.getMessage());
     }
+  }
+
+  private static byte[] inflate(byte[] gzipped, long maxMessageBytes) throws IOException {
+    try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(gzipped))) {
+      var out = new ByteArrayOutputStream(Math.max(256, gzipped.length * 4));
+      byte[] chunk = new byte[8192];
+      for (int n; (n = in.read(chunk)) > 0; ) {
+        if (out.size() + (long) n > maxMessageBytes) {
+          throw tooLarge(maxMessageBytes);
+        }
+        out.write(chunk, 0, n);
+      }
+      return out.toByteArray();
+    }
+  }
+
+  static ServiceException tooLarge(long maxMessageBytes) {
+    return new ServiceException(ErrorCode.RESOURCE_EXHAUSTED, "a message exceeds the limit of " + maxMessageBytes + " bytes");
   }
 
   /**

@@ -52,7 +52,7 @@ public final class ReflectionGrpcService {
     request.messageHandler(message -> {
       ServerReflectionRequest query;
       try {
-        query = GrpcCalls.decode(message, ServerReflectionRequest.parser());
+        query = GrpcCalls.decode(message, ServerReflectionRequest.parser(), maxMessageBytes);
       } catch (ServiceException e) {
         request.pause();
         GrpcErrors.fail(response, e, request.fullMethodName());

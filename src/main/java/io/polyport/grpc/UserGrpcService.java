@@ -6,6 +6,7 @@ import com.google.protobuf.Parser;
 import io.polyport.api.UserProtos;
 import io.polyport.auth.Authenticator;
 import io.polyport.auth.OperationScopes;
+import io.polyport.domain.ErrorCode;
 import io.polyport.domain.ImportRecord;
 import io.polyport.domain.ListQuery;
 import io.polyport.domain.ServiceException;
@@ -90,9 +91,10 @@ public final class UserGrpcService {
     }
     var records = new GrpcMessageStream<>(request, message -> {
       try {
-        return ImportRecord.of(UserProtos.fromProto(GrpcCalls.decode(message, CreateUserRequest.parser())));
+        return ImportRecord.of(UserProtos.fromProto(GrpcCalls.decode(message, CreateUserRequest.parser(), maxMessageBytes)));
       } catch (ServiceException e) {
-        return ImportRecord.rejected(e);
+        // a message inflating past the limit ends the import, as an over-long NDJSON line does
+        return e.code() == ErrorCode.RESOURCE_EXHAUSTED ? ImportRecord.stop(e) : ImportRecord.rejected(e);
       }
     });
     users.importUsers(records).onComplete(result -> {

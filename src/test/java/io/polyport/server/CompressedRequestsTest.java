@@ -168,6 +168,26 @@ class CompressedRequestsTest {
   }
 
   @Test
+  void theMessageLimitCountsInflatedBytes() {
+    // 5 MiB of one letter compresses to a few KiB; the limit (4 MiB) applies to what it inflates to
+    String tag = tag();
+    var bomb = CreateUserRequest.newBuilder().setName("a".repeat(5 << 20)).setEmail(tag + "-big@example.com").build();
+    String limit = "a message exceeds the limit of 4194304 bytes";
+    assertThatThrownBy(() -> app.blocking().withCompression("gzip").createUser(bomb))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+          assertThat(e.getStatus().getDescription()).isEqualTo(limit);
+        });
+    // in an import it ends the import, as an over-long NDJSON line does, keeping what was stored
+    assertThatThrownBy(() -> Seed.importAll(app.async().withCompression("gzip"), List.of(proto(tag, 0), bomb)))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+          assertThat(e.getStatus().getDescription()).isEqualTo(limit + "; stored 1, rejected 0");
+        });
+    assertThat(stored(tag)).isEqualTo(1);
+  }
+
+  @Test
   void grpcJavaGzipMessages() {
     String tag = tag();
     var stub = app.blocking().withCompression("gzip");
