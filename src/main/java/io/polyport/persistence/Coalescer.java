@@ -37,7 +37,7 @@ public final class Coalescer<Q, R> {
   /** Touched only by the event loop it belongs to (batches complete on the caller's context). */
   private final ThreadLocal<Lane<Q, R>> lanes = ThreadLocal.withInitial(Lane::new);
   private final LongAdder calls = new LongAdder();
-  private final LongAdder batches = new LongAdder();
+  private final LongAdder commands = new LongAdder();
 
   Coalescer(Vertx vertx, int maxInFlight, int maxBatch, Batch<Q, R> batch) {
     this.vertx = vertx;
@@ -51,16 +51,16 @@ public final class Coalescer<Q, R> {
     return calls.sum();
   }
 
-  /** Batches sent to the database for them (fewer than the calls when some were coalesced). */
-  public long batches() {
-    return batches.sum();
+  /** Database commands (batches) sent for them: fewer than the calls when some were coalesced. */
+  public long commands() {
+    return commands.sum();
   }
 
   Future<R> call(Q call) {
     calls.increment();
     Context context = Vertx.currentContext();
     if (maxInFlight == 0 || context == null || !context.isEventLoopContext()) {
-      batches.increment();
+      commands.increment();
       return run(context != null ? context : vertx.getOrCreateContext(), List.of(call))
           .compose(results -> results.get(0).succeeded()
               ? Future.succeededFuture(results.get(0).result()) : Future.failedFuture(results.get(0).cause()));
@@ -85,7 +85,7 @@ public final class Coalescer<Q, R> {
       promises.add(w.promise());
     }
     lane.inFlight++;
-    batches.increment();
+    commands.increment();
     run(context, sent).onComplete(outcome -> {
       lane.inFlight--;
       for (int i = 0; i < promises.size(); i++) {

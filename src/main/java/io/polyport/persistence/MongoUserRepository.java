@@ -72,12 +72,12 @@ public final class MongoUserRepository implements UserRepository {
     return cursorStats;
   }
 
-  /** The by-id reads and the batches that served them. */
+  /** The by-id reads and the finds that served them. */
   public Coalescer<String, User> reads() {
     return reads;
   }
 
-  /** The creates and the batches that served them. */
+  /** The creates and the inserts that served them. */
   public Coalescer<?, User> creates() {
     return creates;
   }

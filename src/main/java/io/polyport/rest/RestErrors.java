@@ -72,9 +72,8 @@ public final class RestErrors {
       write(ctx, 400, ErrorCode.INVALID_ARGUMENT, schemaDetail(invalid, he.getPayload()));
     } else if (failure instanceof HttpException he && he.getCause() instanceof ValidatorException v
         && v.type() == ValidatorErrorType.UNSUPPORTED_VALUE_FORMAT) {
-      // the contract's parameters are all simple-style, so only a body of another media type gets here:
-      // 415, as the NDJSON import answers one
-      write(ctx, 415, ErrorCode.INVALID_ARGUMENT, "the body must be application/json");
+      // the contract's parameters are all simple-style, so only a body of another media type gets here
+      wrongMediaType(ctx, "the body must be application/json");
     } else if (failure instanceof HttpException he) {
       int status = he.getStatusCode();
       String detail = he.getPayload() != null ? he.getPayload() : HttpResponseStatus.valueOf(status).reasonPhrase();
@@ -84,6 +83,11 @@ public final class RestErrors {
           RequestIds.of(ctx), failure);
       write(ctx, 500, ErrorCode.INTERNAL, "internal error");
     }
+  }
+
+  /** A body of another media type than the operation takes: 415, INVALID_ARGUMENT (gRPC has no such case). */
+  static void wrongMediaType(RoutingContext ctx, String detail) {
+    write(ctx, 415, ErrorCode.INVALID_ARGUMENT, detail);
   }
 
   /**

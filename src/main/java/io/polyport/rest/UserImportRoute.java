@@ -30,8 +30,7 @@ final class UserImportRoute {
   private void handle(RoutingContext ctx) {
     String type = ctx.request().getHeader("content-type");
     if (type == null || !type.startsWith(UserListStreamer.NDJSON)) {
-      RestErrors.write(ctx, 415, io.polyport.domain.ErrorCode.INVALID_ARGUMENT,
-          "the import body must be " + UserListStreamer.NDJSON + ", one CreateUserRequest JSON per line");
+      RestErrors.wrongMediaType(ctx, "the import body must be " + UserListStreamer.NDJSON + ", one CreateUserRequest JSON per line");
       return;
     }
     var records = new NdjsonRecords(ctx.request(), limits.importMaxLineBytes());

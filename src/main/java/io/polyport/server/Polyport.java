@@ -73,8 +73,8 @@ public final class Polyport {
       var readiness = new Readiness(vertx, repository::ping, config.health().interval(), config.health().timeout(),
           Clock.systemUTC());
       observability.feedSubscribers(hub::subscribers);
-      observability.coalescing("read", repository.reads()::calls, repository.reads()::batches);
-      observability.coalescing("create", repository.creates()::calls, repository.creates()::batches);
+      observability.coalescing("read", repository.reads()::calls, repository.reads()::commands);
+      observability.coalescing("create", repository.creates()::calls, repository.creates()::commands);
       return connect(vertx, config, uri, repository)
           .compose(v -> readiness.start())
           .compose(v -> Ops.create(vertx, readiness))

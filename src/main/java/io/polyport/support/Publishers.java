@@ -24,42 +24,26 @@ public final class Publishers {
    * future's callbacks run on {@code context}, as if the answer had come from a Vert.x client.
    */
   public static <T> Future<T> first(Context context, Publisher<T> publisher) {
-    Promise<T> promise = ((ContextInternal) context).promise();
-    publisher.subscribe(new Subscriber<T>() {
-      @Override
-      public void onSubscribe(Subscription s) {
-        s.request(1);
-      }
-
+    var first = new ToFuture<T, T>(context, 1) {
       @Override
       public void onNext(T item) {
         promise.tryComplete(item);
       }
 
       @Override
-      public void onError(Throwable e) {
-        promise.tryFail(e);
-      }
-
-      @Override
       public void onComplete() {
         promise.tryComplete(null);
       }
-    });
-    return promise.future();
+    };
+    publisher.subscribe(first);
+    return first.promise.future();
   }
 
   /** Every item of the publisher, in order, once it completes; callbacks on {@code context}. */
   public static <T> Future<List<T>> all(Context context, Publisher<T> publisher) {
-    Promise<List<T>> promise = ((ContextInternal) context).promise();
-    publisher.subscribe(new Subscriber<T>() {
+    var all = new ToFuture<T, List<T>>(context, Long.MAX_VALUE) {
       // the publisher signals serially, each signal happening before the next (Reactive Streams 1.3)
       private final List<T> items = new ArrayList<>();
-
-      @Override
-      public void onSubscribe(Subscription s) {
-        s.request(Long.MAX_VALUE);
-      }
 
       @Override
       public void onNext(T item) {
@@ -67,15 +51,32 @@ public final class Publishers {
       }
 
       @Override
-      public void onError(Throwable e) {
-        promise.tryFail(e);
-      }
-
-      @Override
       public void onComplete() {
         promise.tryComplete(items);
       }
-    });
-    return promise.future();
+    };
+    publisher.subscribe(all);
+    return all.promise.future();
+  }
+
+  /** A subscriber asking for {@code demand} items and answering through a promise on a context. */
+  private abstract static class ToFuture<T, R> implements Subscriber<T> {
+    final Promise<R> promise;
+    private final long demand;
+
+    ToFuture(Context context, long demand) {
+      this.promise = ((ContextInternal) context).promise();
+      this.demand = demand;
+    }
+
+    @Override
+    public void onSubscribe(Subscription s) {
+      s.request(demand);
+    }
+
+    @Override
+    public void onError(Throwable e) {
+      promise.tryFail(e);
+    }
   }
 }
