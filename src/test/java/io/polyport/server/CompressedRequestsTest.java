@@ -67,10 +67,14 @@ class CompressedRequestsTest {
   @BeforeAll
   static void start() {
     app = TestApp.start();
+    fakeCodecChannel = fakeCodecChannel(app);
+  }
+
+  /** A grpc-java channel to {@code app} that can compress with {@link #FAKE}. */
+  static ManagedChannel fakeCodecChannel(TestApp app) {
     CompressorRegistry compressors = CompressorRegistry.newEmptyInstance();
     compressors.register(FAKE);
-    fakeCodecChannel = ManagedChannelBuilder.forAddress("127.0.0.1", app.port()).usePlaintext()
-        .compressorRegistry(compressors).build();
+    return ManagedChannelBuilder.forAddress("127.0.0.1", app.port()).usePlaintext().compressorRegistry(compressors).build();
   }
 
   @AfterAll
