@@ -1,17 +1,13 @@
 package io.polyport.bench;
 
-import com.sun.management.GarbageCollectionNotificationInfo;
+import com.sun.management.GcInfo;
 import com.sun.tools.attach.VirtualMachine;
 
 import javax.management.MBeanServerConnection;
-import javax.management.Notification;
-import javax.management.NotificationListener;
-import javax.management.openmbean.CompositeData;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
 import java.io.PrintWriter;
-import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.lang.management.MemoryPoolMXBean;
@@ -29,10 +25,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Watches a server JVM's heap during a run, through the Attach API and JMX (the same user may attach to a
- * local JVM): every garbage collection's heap before and after (from the GC notifications, summed over the
- * heap pools) and the heap in use sampled every 100 ms. The peak is the largest heap in use seen (a heap
- * peaks just before a collection); "after GC" is what survives each collection, which must not grow
- * during a stream for memory to be bounded.
+ * local JVM), every 50 ms: the heap in use, and each collector's last collection (its heap before and after,
+ * summed over the heap pools). The peak is the largest heap in use seen (a heap peaks just before a
+ * collection); "after GC" is what survives a collection, which must not grow during a stream for memory to be
+ * bounded. Collections are polled, not subscribed to: the JVM keeps the data of every GC notification for a
+ * subscribed JMX client, which grew the very heap being measured (by 1-6 MiB per scenario); when several
+ * collections of one collector fall between two polls, the last one stands for them (the count is exact).
  */
 final class HeapWatch implements AutoCloseable {
   private record Gc(double atSeconds, String name, String cause, long before, long after) {
@@ -43,6 +41,10 @@ final class HeapWatch implements AutoCloseable {
   private final MemoryMXBean memory;
   private final Set<String> heapPools = new HashSet<>();
   private final List<Gc> gcs = new ArrayList<>();
+  private final List<com.sun.management.GarbageCollectorMXBean> collectors;
+  private final Map<String, Long> lastSeen = new java.util.HashMap<>();
+  private final Map<String, Long> countAtStart = new java.util.HashMap<>();
+  private volatile long collections;
   private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "heap-watch");
     t.setDaemon(true);
@@ -65,11 +67,13 @@ final class HeapWatch implements AutoCloseable {
         heapPools.add(pool.getName());
       }
     }
-    NotificationListener listener = this::onNotification;
-    for (GarbageCollectorMXBean gc : ManagementFactory.getPlatformMXBeans(mbs, GarbageCollectorMXBean.class)) {
-      mbs.addNotificationListener(gc.getObjectName(), listener, null, null);
+    collectors = ManagementFactory.getPlatformMXBeans(mbs, com.sun.management.GarbageCollectorMXBean.class);
+    for (var gc : collectors) {
+      countAtStart.put(gc.getName(), gc.getCollectionCount());
+      GcInfo last = gc.getLastGcInfo();
+      lastSeen.put(gc.getName(), last == null ? 0 : last.getId());
     }
-    sampler.scheduleAtFixedRate(this::sample, 0, 100, TimeUnit.MILLISECONDS);
+    sampler.scheduleAtFixedRate(this::sample, 0, 50, TimeUnit.MILLISECONDS);
   }
 
   /** Attaches to the JVM with this process id. */
@@ -99,20 +103,21 @@ final class HeapWatch implements AutoCloseable {
       if (used > peakSampled) {
         peakSampled = used;
       }
+      long count = 0;
+      for (var gc : collectors) {
+        count += gc.getCollectionCount() - countAtStart.get(gc.getName());
+        GcInfo last = gc.getLastGcInfo();
+        if (last != null && last.getId() > lastSeen.get(gc.getName())) {
+          lastSeen.put(gc.getName(), last.getId());
+          synchronized (gcs) {
+            gcs.add(new Gc((System.nanoTime() - start) / 1e9, gc.getName(), "polled",
+                heap(last.getMemoryUsageBeforeGc()), heap(last.getMemoryUsageAfterGc())));
+          }
+        }
+      }
+      collections = count;
     } catch (RuntimeException e) {
       // the server went away; the summary says what was seen until then
-    }
-  }
-
-  private void onNotification(Notification n, Object handback) {
-    if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) {
-      return;
-    }
-    var info = GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
-    long before = heap(info.getGcInfo().getMemoryUsageBeforeGc());
-    long after = heap(info.getGcInfo().getMemoryUsageAfterGc());
-    synchronized (gcs) {
-      gcs.add(new Gc((System.nanoTime() - start) / 1e9, info.getGcName(), info.getGcCause(), before, after));
     }
   }
 
@@ -133,12 +138,21 @@ final class HeapWatch implements AutoCloseable {
   /**
    * One line: GC count, peak heap in use, the live heap (after a full collection) before the scenarios and
    * after them (equal when nothing is retained), and the heap after each GC: first, min, max, last, and the
-   * average of the first and the last third of the collections.
+   * average of the first and the last third of the collections seen. Ends the watch.
    */
-  String summary() {
+  String summary() throws InterruptedException {
+    sampler.shutdownNow();
+    sampler.awaitTermination(5, TimeUnit.SECONDS);
+    sample();
     List<Gc> seen;
     synchronized (gcs) {
       seen = new ArrayList<>(gcs);
+    }
+    long full = 0;
+    for (var gc : collectors) {
+      if (!isYoung(gc.getName())) {
+        full += gc.getCollectionCount() - countAtStart.get(gc.getName());
+      }
     }
     long liveAfter = live();
     long peak = peakSampled;
@@ -156,11 +170,13 @@ final class HeapWatch implements AutoCloseable {
         mb(seen.get(0).after()), mb(minAfter), mb(maxAfter), mb(seen.get(seen.size() - 1).after()),
         mb(avgAfter(seen.subList(0, Math.min(third, seen.size())))),
         mb(avgAfter(seen.subList(Math.max(0, seen.size() - third), seen.size()))));
-    return String.format(Locale.ROOT, "heap pid=%d max_heap_mb=%.0f gcs=%d full_gcs=%d peak_used_mb=%.1f"
+    return String.format(Locale.ROOT, "heap pid=%d max_heap_mb=%.0f gcs=%d full_gcs=%d gcs_seen=%d peak_used_mb=%.1f"
             + " live_before_mb=%.1f live_after_mb=%.1f %s",
-        pid, mb(maxHeap), seen.size(), seen.stream().filter(g -> !g.name().contains("Young")
-            && !g.name().contains("Scavenge") && !g.name().contains("Copy")).count(), mb(peak),
-        mb(liveBefore), mb(liveAfter), after);
+        pid, mb(maxHeap), collections, full, seen.size(), mb(peak), mb(liveBefore), mb(liveAfter), after);
+  }
+
+  private static boolean isYoung(String collector) {
+    return collector.contains("Young") || collector.contains("Scavenge") || collector.contains("Copy");
   }
 
   private static double avgAfter(List<Gc> list) {
