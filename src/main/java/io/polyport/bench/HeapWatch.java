@@ -1,5 +1,6 @@
 package io.polyport.bench;
 
+import com.sun.management.GarbageCollectorMXBean;
 import com.sun.management.GcInfo;
 import com.sun.tools.attach.VirtualMachine;
 
@@ -14,6 +15,7 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -33,7 +35,7 @@ import java.util.concurrent.TimeUnit;
  * collections of one collector fall between two polls, the last one stands for them (the count is exact).
  */
 final class HeapWatch implements AutoCloseable {
-  private record Gc(double atSeconds, String name, String cause, long before, long after) {
+  private record Gc(double atSeconds, String name, long before, long after) {
   }
 
   private final long pid;
@@ -41,9 +43,9 @@ final class HeapWatch implements AutoCloseable {
   private final MemoryMXBean memory;
   private final Set<String> heapPools = new HashSet<>();
   private final List<Gc> gcs = new ArrayList<>();
-  private final List<com.sun.management.GarbageCollectorMXBean> collectors;
-  private final Map<String, Long> lastSeen = new java.util.HashMap<>();
-  private final Map<String, Long> countAtStart = new java.util.HashMap<>();
+  private final List<GarbageCollectorMXBean> collectors;
+  private final Map<String, Long> lastSeen = new HashMap<>();
+  private final Map<String, Long> countAtStart = new HashMap<>();
   private volatile long collections;
   private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "heap-watch");
@@ -67,7 +69,7 @@ final class HeapWatch implements AutoCloseable {
         heapPools.add(pool.getName());
       }
     }
-    collectors = ManagementFactory.getPlatformMXBeans(mbs, com.sun.management.GarbageCollectorMXBean.class);
+    collectors = ManagementFactory.getPlatformMXBeans(mbs, GarbageCollectorMXBean.class);
     for (var gc : collectors) {
       countAtStart.put(gc.getName(), gc.getCollectionCount());
       GcInfo last = gc.getLastGcInfo();
@@ -110,8 +112,8 @@ final class HeapWatch implements AutoCloseable {
         if (last != null && last.getId() > lastSeen.get(gc.getName())) {
           lastSeen.put(gc.getName(), last.getId());
           synchronized (gcs) {
-            gcs.add(new Gc((System.nanoTime() - start) / 1e9, gc.getName(), "polled",
-                heap(last.getMemoryUsageBeforeGc()), heap(last.getMemoryUsageAfterGc())));
+            gcs.add(new Gc((System.nanoTime() - start) / 1e9, gc.getName(), heap(last.getMemoryUsageBeforeGc()),
+                heap(last.getMemoryUsageAfterGc())));
           }
         }
       }
@@ -183,13 +185,12 @@ final class HeapWatch implements AutoCloseable {
     return list.stream().mapToLong(Gc::after).average().orElse(0);
   }
 
-  /** Every collection as CSV: seconds since the watch started, collector, cause, heap before and after (MiB). */
+  /** Every collection seen as CSV: seconds since the watch started, collector, heap before and after (MiB). */
   void writeCsv(PrintWriter out) {
-    out.println("t_s,gc,cause,before_mb,after_mb");
+    out.println("t_s,gc,before_mb,after_mb");
     synchronized (gcs) {
       for (Gc gc : gcs) {
-        out.printf(Locale.ROOT, "%.3f,%s,%s,%.1f,%.1f%n", gc.atSeconds(), gc.name(), gc.cause(),
-            mb(gc.before()), mb(gc.after()));
+        out.printf(Locale.ROOT, "%.3f,%s,%.1f,%.1f%n", gc.atSeconds(), gc.name(), mb(gc.before()), mb(gc.after()));
       }
     }
   }
