@@ -10,7 +10,8 @@
 # database process that holds nothing else (its cost per insert grows with what its heap holds). Nothing is
 # pinned: the load tool, the server and the database share the machine's cores, and the driver baselines
 # run in the load tool's JVM, so they get the same cores minus the server. The server's heap is watched by
-# the bench tool (--server-pid): peak heap in use and the heap after every GC.
+# the bench tool (--server-pid): peak heap in use and the heap after GCs; and between the steps jcmd prints
+# the server's live heap (a class histogram after a full GC, no JMX involved).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")/.." && pwd)"
 ANCHORS="${ANCHORS:-$HERE/../shared/anchors}"; JARP="$HERE/target/polyport.jar"
@@ -34,6 +35,8 @@ start_polyport() { # DB_NAME -> SPID
   SPID="$BG_PID"; wait_port 127.0.0.1 "$PORT" 90 "$SPID" || { cat "$OUT/polyport-$1.log" >&2; exit 1; }
 }
 stop_polyport() { stop_pid "$SPID"; forget_pid "$SPID"; }
+# the server's live heap read without JMX: jcmd's class histogram collects first and totals what survives
+live() { say "# server live heap (jcmd GC.class_histogram, $1): $(jcmd "$SPID" GC.class_histogram | awk '/^Total/ { printf "%.1f MiB", $3 / 1048576 }')"; }
 
 start_db() { # STEP -> DB
   port_free "$DBPORT"
@@ -54,9 +57,13 @@ stop_db
 say "## gRPC ImportUsers, then ListUsers (server -Xmx128m)"
 start_db grpc
 start_polyport grpc
+live "started"
 bench -s grpc-import --records "$N" --server-pid "$SPID" --db-pid "$DB"
+live "after the import"
 bench -s grpc-list --list-limit "$N" --warmup-rounds 2 --rounds 3 --server-pid "$SPID" --db-pid "$DB"
+live "after five gRPC lists"
 bench -s rest-list --list-limit "$N" --warmup-rounds 2 --rounds 3 --server-pid "$SPID" --db-pid "$DB"
+live "after five REST lists"
 say "# server rss=$(awk '/VmRSS/ { printf "%.0fMiB", $2 / 1024 }' /proc/$SPID/status)"
 stop_polyport
 stop_db
@@ -64,7 +71,9 @@ stop_db
 say "## REST NDJSON import (server -Xmx128m)"
 start_db rest
 start_polyport rest
+live "started"
 bench -s rest-import --records "$N" --server-pid "$SPID" --db-pid "$DB"
+live "after the import"
 stop_polyport
 stop_db
 say "# done: $RES"
