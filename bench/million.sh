@@ -22,7 +22,7 @@ while [ $# -gt 0 ]; do
     --jar) JARP="$2"; shift 2 ;;
     --anchors) ANCHORS="$2"; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
-    *) sed -n '2,12p' "$0" >&2; exit 2 ;;
+    *) sed -n '2,14p' "$0" >&2; exit 2 ;;
   esac
 done
 {
