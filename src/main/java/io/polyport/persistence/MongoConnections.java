@@ -15,8 +15,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The process's one reactive driver client (the repository and the change stream share it): the connection
  * string's settings (hosts, credentials, TLS, read and write concern...), then the configured pool size and
- * timeouts over them, the driver's transport on the Vert.x event loops, and a pool listener (for the pool
- * metrics).
+ * timeouts over them, the driver's transport on the Vert.x event loops, a pool listener (for the pool
+ * metrics) and a count of the commands in flight (so that it is closed after they answer).
  */
 public final class MongoConnections {
   /** The driver's shortest connect timeout: it is also the read limit of its heartbeats (see {@link #settings}). */
@@ -25,9 +25,11 @@ public final class MongoConnections {
   private MongoConnections() {
   }
 
-  public static MongoClient create(Vertx vertx, AppConfig.Mongo config, String uri, ConnectionPoolListener poolListener) {
+  public static MongoClient create(Vertx vertx, AppConfig.Mongo config, String uri, ConnectionPoolListener poolListener,
+                                   CommandsInFlight commands) {
     MongoClientSettings.Builder settings = MongoClientSettings.builder(settings(config, uri))
-        .applyToConnectionPoolSettings(pool -> pool.addConnectionPoolListener(poolListener));
+        .applyToConnectionPoolSettings(pool -> pool.addConnectionPoolListener(poolListener).addConnectionPoolListener(commands))
+        .addCommandListener(commands);
     if (!vertx.isNativeTransportEnabled()) {
       // the driver's Netty channels on Vert.x's loops (Vert.x's native loops would need the driver's native channels)
       settings.transportSettings(TransportSettings.nettyBuilder()

@@ -25,6 +25,7 @@ import org.bson.RawBsonDocument;
 import org.bson.conversions.Bson;
 import org.bson.types.ObjectId;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,8 +42,11 @@ public final class MongoUserRepository implements UserRepository {
   private static final int MAX_ATTEMPTS = 5;
   /** Calls in one coalesced find or insert, at most. */
   private static final int MAX_COALESCED = 256;
+  /** The longest a close waits for the commands in flight: the change stream's await (1 s) and a margin. */
+  private static final Duration CLOSE_WAIT = Duration.ofSeconds(3);
   private final Vertx vertx;
   private final MongoClient client;
+  private final CommandsInFlight commands;
   private final MongoDatabase db;
   private final MongoCollection<User> users;
   private final MongoCollection<RawBsonDocument> newUsers;
@@ -56,9 +60,11 @@ public final class MongoUserRepository implements UserRepository {
    * {@code inFlightPerLoop}: the by-id finds, and the inserts of new users, each event loop runs at once before it
    * coalesces the calls waiting into one ({@link Coalescer}); 0 = never.
    */
-  public MongoUserRepository(Vertx vertx, MongoClient client, String database, int listBatchSize, int inFlightPerLoop) {
+  public MongoUserRepository(Vertx vertx, MongoClient client, CommandsInFlight commands, String database,
+                             int listBatchSize, int inFlightPerLoop) {
     this.vertx = vertx;
     this.client = client;
+    this.commands = commands;
     this.db = client.getDatabase(database).withCodecRegistry(UserCodecs.REGISTRY);
     this.users = db.getCollection(COLLECTION, User.class);
     this.newUsers = db.getCollection(COLLECTION, RawBsonDocument.class);
@@ -203,12 +209,16 @@ public final class MongoUserRepository implements UserRepository {
     return MongoErrors.mapped(first(db.runCommand(new Document("ping", 1))).mapEmpty());
   }
 
+  /**
+   * Closes the client once the commands in flight have answered (at most the change stream's await time and a
+   * margin), so that none is failed under it.
+   */
   @Override
   public Future<Void> close() {
-    return vertx.executeBlocking(() -> {
+    return commands.drained(vertx, CLOSE_WAIT).eventually(() -> vertx.executeBlocking(() -> {
       client.close();
       return null;
-    });
+    }));
   }
 
   private <T> Future<T> first(org.reactivestreams.Publisher<T> publisher) {

@@ -4,6 +4,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import io.grpc.Metadata;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
+import io.polyport.testing.LogCapture;
 import io.polyport.testing.Await;
 import io.polyport.testing.TestApp;
 import io.polyport.users.v1.GetUserRequest;

@@ -1,4 +1,4 @@
-package io.polyport.observe;
+package io.polyport.testing;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -9,11 +9,11 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** The events of one logger, kept while attached (thread-safe: the server logs from its event loops). */
-final class LogCapture extends AppenderBase<ILoggingEvent> implements AutoCloseable {
-  final List<ILoggingEvent> events = new CopyOnWriteArrayList<>();
+public final class LogCapture extends AppenderBase<ILoggingEvent> implements AutoCloseable {
+  public final List<ILoggingEvent> events = new CopyOnWriteArrayList<>();
   private final Logger logger;
 
-  LogCapture(String loggerName) {
+  public LogCapture(String loggerName) {
     logger = (Logger) LoggerFactory.getLogger(loggerName);
     setContext(logger.getLoggerContext());
     start();
@@ -26,7 +26,7 @@ final class LogCapture extends AppenderBase<ILoggingEvent> implements AutoClosea
   }
 
   /** The first event whose formatted message contains {@code text}, or null. */
-  ILoggingEvent find(String text) {
+  public ILoggingEvent find(String text) {
     return events.stream().filter(e -> e.getFormattedMessage().contains(text)).findFirst().orElse(null);
   }
 
