@@ -15,6 +15,7 @@ import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Counts the driver's work in flight — commands sent and not answered, connections being checked out or held —
@@ -25,12 +26,14 @@ import java.util.List;
  * the command starts) to their check-in.
  */
 public final class CommandsInFlight implements CommandListener, ConnectionPoolListener {
+  // every command and checkout passes here: a counter, and the lock only while a close waits
+  private final AtomicInteger inFlight = new AtomicInteger();
   private final List<Promise<Void>> waiting = new ArrayList<>();
-  private int inFlight;
+  private volatile boolean closing;
 
   @Override
-  public synchronized void commandStarted(CommandStartedEvent event) {
-    inFlight++;
+  public void commandStarted(CommandStartedEvent event) {
+    inFlight.incrementAndGet();
   }
 
   @Override
@@ -44,8 +47,8 @@ public final class CommandsInFlight implements CommandListener, ConnectionPoolLi
   }
 
   @Override
-  public synchronized void connectionCheckOutStarted(ConnectionCheckOutStartedEvent event) {
-    inFlight++;
+  public void connectionCheckOutStarted(ConnectionCheckOutStartedEvent event) {
+    inFlight.incrementAndGet();
   }
 
   @Override
@@ -59,32 +62,29 @@ public final class CommandsInFlight implements CommandListener, ConnectionPoolLi
   }
 
   private void answered() {
-    List<Promise<Void>> done;
-    synchronized (this) {
-      inFlight--;
-      if (inFlight > 0 || waiting.isEmpty()) {
-        return;
+    if (inFlight.decrementAndGet() == 0 && closing) {
+      List<Promise<Void>> done;
+      synchronized (waiting) {
+        done = new ArrayList<>(waiting);
+        waiting.clear();
       }
-      done = new ArrayList<>(waiting);
-      waiting.clear();
+      done.forEach(Promise::tryComplete);
     }
-    done.forEach(Promise::tryComplete);
   }
 
   /** Completes once nothing is in flight, or after {@code atMost} (a database that stopped answering). */
   Future<Void> drained(Vertx vertx, Duration atMost) {
     Promise<Void> promise = Promise.promise();
-    synchronized (this) {
-      if (inFlight <= 0) {
-        return Future.succeededFuture();
-      }
+    closing = true;
+    synchronized (waiting) {
       waiting.add(promise);
+    }
+    if (inFlight.get() <= 0) {
+      // nothing in flight now (answered() may have run before the promise was added)
+      promise.tryComplete();
+      return promise.future();
     }
     long timer = vertx.setTimer(atMost.toMillis(), id -> promise.tryComplete());
     return promise.future().onComplete(v -> vertx.cancelTimer(timer));
-  }
-
-  synchronized int inFlight() {
-    return inFlight;
   }
 }
