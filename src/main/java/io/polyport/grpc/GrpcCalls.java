@@ -15,7 +15,6 @@ import io.vertx.grpc.server.GrpcServerRequest;
 import io.vertx.grpc.server.GrpcServerResponse;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.function.Function;
@@ -106,15 +105,12 @@ final class GrpcCalls {
 
   private static byte[] inflate(byte[] gzipped, long maxMessageBytes) throws IOException {
     try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(gzipped))) {
-      var out = new ByteArrayOutputStream(Math.max(256, gzipped.length * 4));
-      byte[] chunk = new byte[8192];
-      for (int n; (n = in.read(chunk)) > 0; ) {
-        if (out.size() + (long) n > maxMessageBytes) {
-          throw tooLarge(maxMessageBytes);
-        }
-        out.write(chunk, 0, n);
+      // one byte past the limit tells an oversized message from one of exactly the limit
+      byte[] inflated = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxMessageBytes + 1));
+      if (inflated.length > maxMessageBytes) {
+        throw tooLarge(maxMessageBytes);
       }
-      return out.toByteArray();
+      return inflated;
     }
   }
 
