@@ -88,8 +88,17 @@ class CompressedRequestsTest {
   }
 
   static Buffer gzip(String text) {
+    return compressed(text, GZIPOutputStream::new);
+  }
+
+  interface Compressor {
+    OutputStream over(OutputStream out) throws IOException;
+  }
+
+  /** {@code text} in UTF-8, through {@code compressor}. */
+  static Buffer compressed(String text, Compressor compressor) {
     var bytes = new ByteArrayOutputStream();
-    try (var out = new GZIPOutputStream(bytes)) {
+    try (var out = compressor.over(bytes)) {
       out.write(text.getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -32,11 +32,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.yaml.snakeyaml.Yaml;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -300,12 +298,6 @@ class EveryOperationTest {
   }
 
   static Buffer deflate(String text) {
-    var bytes = new ByteArrayOutputStream();
-    try (var out = new DeflaterOutputStream(bytes)) {
-      out.write(text.getBytes(StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return Buffer.buffer(bytes.toByteArray());
+    return CompressedRequestsTest.compressed(text, DeflaterOutputStream::new);
   }
 }
