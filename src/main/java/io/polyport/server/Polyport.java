@@ -67,7 +67,7 @@ public final class Polyport {
       String uri = db != null ? db.connectionString() : config.mongo().uri();
       Observability observability = Observability.of(vertx);
       var commands = new CommandsInFlight();
-      var client = MongoConnections.create(vertx, config.mongo(), uri, observability.mongoPoolListener(), commands);
+      var client = MongoConnections.create(config.mongo(), uri, observability.mongoPoolListener(), commands);
       var repository = new MongoUserRepository(vertx, client, commands, config.mongo().database(),
           config.limits().listBatchSize(), config.mongo().inFlightPerLoop());
       var changes = new UserChangeStream(client, config.mongo().database());
