@@ -6,6 +6,8 @@ package io.polyport.domain;
  * contract also carries inside messages (ImportError.code, FeedResult.code).
  */
 public enum ErrorCode {
+  /** The client ended the call (cancel, reset, closed connection) before its answer: nothing more is sent. */
+  CANCELLED(1),
   INVALID_ARGUMENT(3),
   DEADLINE_EXCEEDED(4),
   NOT_FOUND(5),

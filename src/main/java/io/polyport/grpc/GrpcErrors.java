@@ -31,6 +31,7 @@ public final class GrpcErrors {
       case UNAVAILABLE -> GrpcStatus.UNAVAILABLE;
       case DEADLINE_EXCEEDED -> GrpcStatus.DEADLINE_EXCEEDED;
       case INTERNAL -> GrpcStatus.INTERNAL;
+      case CANCELLED -> GrpcStatus.CANCELLED;
     };
   }
 
@@ -43,9 +44,16 @@ public final class GrpcErrors {
     return new ServiceException(ErrorCode.INTERNAL, "internal error");
   }
 
-  /** Ends the call with the status of {@code failure}, unless the call is already over (cancelled, deadline). */
+  /**
+   * Ends the call with the status of {@code failure}, unless the call is already over (cancelled, deadline):
+   * a client that ended the call is not a failure of the server, so it is logged at debug only.
+   */
   public static void fail(GrpcServerResponse<?, ?> response, Throwable failure, String call) {
     ServiceException error = domain(failure, call);
+    if (error.code() == ErrorCode.CANCELLED) {
+      LOG.debug("{} in {} (request {})", error.getMessage(), call, Exchange.currentRequestId());
+      return;
+    }
     try {
       if (!error.resumeToken().isEmpty()) {
         response.trailers().set(RESUME_TOKEN, error.resumeToken());

@@ -1,5 +1,7 @@
 package io.polyport.grpc;
 
+import io.polyport.domain.ErrorCode;
+import io.polyport.domain.ServiceException;
 import io.vertx.core.Handler;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.grpc.common.GrpcMessage;
@@ -25,7 +27,7 @@ final class GrpcMessageStream<T> implements ReadStream<T> {
   public ReadStream<T> exceptionHandler(Handler<Throwable> handler) {
     request.exceptionHandler(handler);
     request.errorHandler(error -> handler.handle(
-        new IllegalStateException("the client ended the call: " + error.name())));
+        new ServiceException(ErrorCode.CANCELLED, "the client ended the call: " + error.name())));
     return this;
   }
 

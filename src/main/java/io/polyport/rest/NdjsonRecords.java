@@ -7,6 +7,8 @@ import io.polyport.domain.ImportRecord;
 import io.polyport.domain.ServiceException;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClosedException;
+import io.vertx.core.http.StreamResetException;
 import io.vertx.core.streams.ReadStream;
 
 import java.nio.charset.StandardCharsets;
@@ -44,7 +46,8 @@ final class NdjsonRecords implements ReadStream<ImportRecord> {
     }
     body.exceptionHandler(e -> {
       if (exceptionHandler != null && !finished) {
-        exceptionHandler.handle(e);
+        exceptionHandler.handle(e instanceof HttpClosedException || e instanceof StreamResetException
+            ? new ServiceException(ErrorCode.CANCELLED, "the client ended the upload: " + e.getMessage()) : e);
       }
     });
     body.endHandler(v -> {

@@ -42,6 +42,8 @@ public final class RestErrors {
       // the one thing a client can ask for that is not implemented is a request body's coding (RFC 9110 15.5.16)
       case UNIMPLEMENTED -> 415;
       case INTERNAL -> 500;
+      // nginx's "client closed request": never sent (nobody is listening), only counted
+      case CANCELLED -> 499;
       case UNAVAILABLE -> 503;
       case DEADLINE_EXCEEDED -> 504;
     };
@@ -62,6 +64,10 @@ public final class RestErrors {
   /** Answers {@code failure} as a problem document, unless the response is already under way. */
   public static void send(RoutingContext ctx, Throwable failure) {
     HttpServerResponse response = ctx.response();
+    if (failure instanceof ServiceException se && se.code() == ErrorCode.CANCELLED) {
+      LOG.debug("{} on {} {} (request {})", se.getMessage(), ctx.request().method(), ctx.request().path(), RequestIds.of(ctx));
+      return;
+    }
     if (response.headWritten()) {
       response.reset();
       return;

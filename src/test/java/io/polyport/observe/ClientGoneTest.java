@@ -1,0 +1,146 @@
+package io.polyport.observe;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import io.polyport.grpc.GrpcErrors;
+import io.polyport.rest.RestErrors;
+import io.polyport.testing.Await;
+import io.polyport.testing.LogCapture;
+import io.polyport.testing.TestApp;
+import io.polyport.users.v1.CreateUserRequest;
+import io.polyport.users.v1.FeedRequest;
+import io.polyport.users.v1.FeedResponse;
+import io.polyport.users.v1.ImportUsersResponse;
+import io.polyport.users.v1.WatchUsersRequest;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetSocket;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A client that ends its call half-way (a gRPC cancel of a client stream, a REST upload cut off) is not a
+ * failure of the server: it is counted (CANCELLED / 499) and logged at debug, never as an ERROR with a stack
+ * trace, and nothing is sent.
+ */
+class ClientGoneTest {
+  static TestApp app;
+  LogCapture everything;
+  Level grpcLevel;
+  Level restLevel;
+
+  @BeforeAll
+  static void start() {
+    app = TestApp.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    app.close();
+  }
+
+  @BeforeEach
+  void capture() {
+    grpcLevel = debug(GrpcErrors.class);
+    restLevel = debug(RestErrors.class);
+    everything = new LogCapture(org.slf4j.Logger.ROOT_LOGGER_NAME);
+  }
+
+  @AfterEach
+  void release() {
+    everything.close();
+    ((Logger) LoggerFactory.getLogger(GrpcErrors.class)).setLevel(grpcLevel);
+    ((Logger) LoggerFactory.getLogger(RestErrors.class)).setLevel(restLevel);
+  }
+
+  private static Level debug(Class<?> type) {
+    Logger logger = (Logger) LoggerFactory.getLogger(type);
+    Level before = logger.getLevel();
+    logger.setLevel(Level.DEBUG);
+    return before;
+  }
+
+  @Test
+  void aCancelledGrpcImportIsNoError() {
+    String tag = "gone" + UUID.randomUUID().toString().substring(0, 8);
+    CompletableFuture<Status> ended = new CompletableFuture<>();
+    StreamObserver<CreateUserRequest> records = app.async().importUsers(new StreamObserver<ImportUsersResponse>() {
+      public void onNext(ImportUsersResponse value) {
+      }
+
+      public void onError(Throwable t) {
+        ended.complete(Status.fromThrowable(t));
+      }
+
+      public void onCompleted() {
+        ended.complete(Status.OK);
+      }
+    });
+    records.onNext(CreateUserRequest.newBuilder().setName("Gone").setEmail(tag + "@example.com").build());
+    // cancelled only once the server has the call (a call cancelled before it leaves the client never reaches it)
+    Map<String, String> open = Map.of("protocol", "grpc", "operation", "ImportUsers");
+    Scrapes.until(app, "the import open", t -> Scrapes.valueOrZero(t, "polyport_active_streams", open) == 1);
+    records.onError(Status.CANCELLED.withDescription("changed my mind").asRuntimeException());
+    assertThat(ended.join().getCode()).isEqualTo(Status.Code.CANCELLED);
+
+    assertLoggedAsDebugOnly("the client ended the call: CANCELLED in polyport.users.v1.UserService/ImportUsers");
+    Scrapes.until(app, "the import counted as cancelled", t -> Scrapes.valueOrZero(t, "polyport_active_streams", open) == 0
+        && Scrapes.valueOrZero(t, MetricsTest.REQUESTS, MetricsTest.call("grpc", "ImportUsers", "CANCELLED")) == 1);
+  }
+
+  @Test
+  void aCancelledGrpcFeedIsNoError() {
+    CompletableFuture<FeedResponse> subscribed = new CompletableFuture<>();
+    StreamObserver<FeedRequest> requests = app.async().feed(new StreamObserver<>() {
+      public void onNext(FeedResponse value) {
+        subscribed.complete(value);
+      }
+
+      public void onError(Throwable t) {
+        subscribed.completeExceptionally(t);
+      }
+
+      public void onCompleted() {
+      }
+    });
+    requests.onNext(FeedRequest.newBuilder().setRequestId("w").setWatch(WatchUsersRequest.getDefaultInstance()).build());
+    assertThat(subscribed.join().getResult().getCode()).isZero();
+    requests.onError(Status.CANCELLED.withDescription("done").asRuntimeException());
+
+    assertLoggedAsDebugOnly("the client ended the call: CANCELLED in polyport.users.v1.UserService/Feed");
+  }
+
+  @Test
+  void aRestUploadCutOffIsNoError() {
+    NetSocket socket = app.vertx.createNetClient().connect(app.port(), "127.0.0.1").await();
+    String tag = "cut" + UUID.randomUUID().toString().substring(0, 8);
+    String line = "{\"name\":\"Cut\",\"email\":\"" + tag + "@example.com\"}\n";
+    socket.write(Buffer.buffer("POST /users/import HTTP/1.1\r\nhost: localhost\r\ncontent-type: application/x-ndjson\r\n"
+        + "transfer-encoding: chunked\r\n\r\n" + Integer.toHexString(line.length()) + "\r\n" + line + "\r\n")).await();
+    socket.close().await();
+
+    assertLoggedAsDebugOnly("the client ended the upload");
+    Scrapes.until(app, "the upload counted as cancelled",
+        t -> Scrapes.valueOrZero(t, MetricsTest.REQUESTS, MetricsTest.call("rest", "importUsers", "499")) == 1);
+  }
+
+  /** Waits for the debug line the end of the call leaves, then checks that nothing logged an ERROR. */
+  private void assertLoggedAsDebugOnly(String text) {
+    Await.until(app.vertx, "the end of the call logged: " + text, () -> everything.find(text) != null);
+    assertThat(everything.find(text).getLevel()).isEqualTo(Level.DEBUG);
+    assertThat(everything.events.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.ERROR))
+        .map(ILoggingEvent::getFormattedMessage)).isEmpty();
+  }
+}
