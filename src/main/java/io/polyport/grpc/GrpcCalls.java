@@ -120,18 +120,25 @@ final class GrpcCalls {
 
   /**
    * Sends every item of {@code source}, mapped, reading no faster than the client; closes the source when
-   * the call ends early (cancel, deadline). On failure, {@code resumeToken} (if given) supplies a trailer
+   * the call ends early (cancel, lost connection, deadline), and writes nothing more once the client is gone. On failure, {@code resumeToken} (if given) supplies a trailer
    * telling the client where to resume.
    */
   static <T, R> void stream(GrpcServerRequest<?, R> request, ClosableReadStream<T> source, Function<T, R> map,
                             Supplier<String> resumeToken) {
     GrpcServerResponse<?, R> response = request.response();
-    request.errorHandler(error -> source.close());
+    boolean[] gone = {false};
+    onClientGone(request, cancelled -> {
+      gone[0] = true;
+      source.close();
+    });
     if (request.deadline() != null) {
       request.deadline().onSuccess(v -> source.close());
     }
     Streams.pump(source, response, map).onComplete(done -> {
       source.close();
+      if (gone[0]) {
+        return;
+      }
       if (done.succeeded()) {
         try {
           response.end();
@@ -146,6 +153,21 @@ final class GrpcCalls {
       }
       GrpcErrors.fail(response, cause, request.fullMethodName());
     });
+  }
+
+  /**
+   * Calls {@code gone} when the client ends the call before the server does: a cancel or reset of the stream,
+   * or its connection closing under the call (a killed client, a network cut), which reaches only the response
+   * once the request has ended. It may be called more than once.
+   */
+  static void onClientGone(GrpcServerRequest<?, ?> request, Handler<ServiceException> gone) {
+    request.errorHandler(error -> gone.handle(cancelled("the client ended the call: " + error.name())));
+    request.response().exceptionHandler(e -> gone.handle(cancelled("the client's connection closed")));
+  }
+
+  /** The client went away: there is nobody to answer (see {@link GrpcErrors#fail}). */
+  static ServiceException cancelled(String why) {
+    return new ServiceException(ErrorCode.CANCELLED, why);
   }
 
   /**

@@ -1,8 +1,7 @@
 package io.polyport.grpc;
 
-import io.polyport.domain.ErrorCode;
-import io.polyport.domain.ServiceException;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.grpc.common.GrpcMessage;
 import io.vertx.grpc.server.GrpcServerRequest;
@@ -12,7 +11,7 @@ import java.util.function.Function;
 /**
  * The messages of a client stream as a ReadStream of {@code T}, decoded by our own function (so a bad
  * message becomes a value, not a cancelled stream); pause/resume reach the HTTP/2 flow control. A client
- * cancel or reset arrives as an exception.
+ * cancel, reset or lost connection arrives as a CANCELLED exception.
  */
 final class GrpcMessageStream<T> implements ReadStream<T> {
   private final GrpcServerRequest<?, ?> request;
@@ -25,9 +24,9 @@ final class GrpcMessageStream<T> implements ReadStream<T> {
 
   @Override
   public ReadStream<T> exceptionHandler(Handler<Throwable> handler) {
-    request.exceptionHandler(handler);
-    request.errorHandler(error -> handler.handle(
-        new ServiceException(ErrorCode.CANCELLED, "the client ended the call: " + error.name())));
+    request.exceptionHandler(e -> handler.handle(
+        e instanceof HttpClosedException ? GrpcCalls.cancelled("the client's connection closed") : e));
+    GrpcCalls.onClientGone(request, handler::handle);
     return this;
   }
 

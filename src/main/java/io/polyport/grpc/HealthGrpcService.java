@@ -98,8 +98,7 @@ public final class HealthGrpcService {
           GrpcErrors.fail(response, new ServiceException(ErrorCode.UNAVAILABLE, "the server is shutting down"),
               request.fullMethodName());
         });
-    request.errorHandler(error -> registration.close());
-    request.exceptionHandler(error -> registration.close());
+    GrpcCalls.onClientGone(request, gone -> registration.close());
     if (request.deadline() != null) {
       request.deadline().onComplete(fired -> registration.close());
     }

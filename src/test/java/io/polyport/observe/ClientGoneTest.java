@@ -17,6 +17,12 @@ import io.polyport.users.v1.ImportUsersResponse;
 import io.polyport.users.v1.WatchUsersRequest;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.client.GrpcClientRequest;
+import io.vertx.grpc.client.GrpcClientResponse;
+import io.polyport.users.v1.UserEvent;
+import io.polyport.users.v1.UserServiceGrpcClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -134,6 +140,36 @@ class ClientGoneTest {
     assertLoggedAsDebugOnly("the client ended the upload");
     Scrapes.until(app, "the upload counted as cancelled",
         t -> Scrapes.valueOrZero(t, MetricsTest.REQUESTS, MetricsTest.call("rest", "importUsers", "499")) == 1);
+  }
+
+  @Test
+  void aDroppedConnectionEndsItsStreamsAndSubscriptions() {
+    GrpcClient client = GrpcClient.client(app.vertx);
+    SocketAddress server = SocketAddress.inetSocketAddress(app.port(), "127.0.0.1");
+    Map<String, String> open = Map.of("protocol", "grpc", "operation", "WatchUsers");
+    GrpcClientRequest<WatchUsersRequest, UserEvent> request = client.request(server, UserServiceGrpcClient.WatchUsers).await();
+    GrpcClientResponse<WatchUsersRequest, UserEvent> watching = request.send(WatchUsersRequest.getDefaultInstance()).await();
+    assertThat(watching.status()).isNull();
+    // and a feed session that watches, its client done sending (the request ended, as a watch's has)
+    Map<String, String> feed = Map.of("protocol", "grpc", "operation", "Feed");
+    GrpcClientRequest<FeedRequest, FeedResponse> session = client.request(server, UserServiceGrpcClient.Feed).await();
+    session.end(FeedRequest.newBuilder().setRequestId("w").setWatch(WatchUsersRequest.getDefaultInstance()).build());
+    CompletableFuture<FeedResponse> subscribed = new CompletableFuture<>();
+    session.response().await().handler(subscribed::complete);
+    assertThat(subscribed.join().getResult().getCode()).isZero();
+    Scrapes.until(app, "both open", t -> Scrapes.valueOrZero(t, "polyport_active_streams", open) == 1
+        && Scrapes.valueOrZero(t, "polyport_active_streams", feed) == 1
+        && Scrapes.valueOrZero(t, "polyport_feed_subscribers", Map.of()) == 2);
+
+    // the connections go away without a reset of the streams (a client process killed, a network cut)
+    request.connection().close().await();
+    session.connection().close().await();
+    Scrapes.until(app, "both ended with their connection", t -> Scrapes.valueOrZero(t, "polyport_active_streams", open) == 0
+        && Scrapes.valueOrZero(t, "polyport_active_streams", feed) == 0
+        && Scrapes.valueOrZero(t, "polyport_feed_subscribers", Map.of()) == 0);
+    client.close().await();
+    assertThat(everything.events.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.ERROR))
+        .map(ILoggingEvent::getFormattedMessage)).isEmpty();
   }
 
   /** Waits for the debug line the end of the call leaves, then checks that nothing logged an ERROR. */
