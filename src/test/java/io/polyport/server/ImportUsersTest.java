@@ -1,5 +1,6 @@
 package io.polyport.server;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.polyport.testing.Seed;
@@ -9,7 +10,14 @@ import io.polyport.users.v1.ImportError;
 import io.polyport.users.v1.ImportUsersResponse;
 import io.polyport.users.v1.ListUsersRequest;
 import io.polyport.users.v1.UserServiceGrpcClient;
+import io.polyport.users.v1.UserServiceGrpcService;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -99,6 +107,46 @@ class ImportUsersTest {
       return req.end().compose(v -> req.response());
     }).compose(resp -> resp.last()).await();
     assertMixResult(tag, response);
+  }
+
+  /**
+   * The same mix as one gRPC body cut into DATA frames of 1 to 97 bytes (every split of a message and of its
+   * 5-byte prefix, several messages in one frame), over a raw HTTP/2 request: the server reads it whole.
+   */
+  @Test
+  void messagesSplitAcrossFramesAnyWay() {
+    String tag = tag();
+    Buffer body = Buffer.buffer();
+    for (CreateUserRequest r : mix(tag)) {
+      byte[] bytes = r.toByteArray();
+      body.appendByte((byte) 0).appendInt(bytes.length).appendBytes(bytes);
+    }
+    HttpClient http = app.vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
+        .setHttp2ClearTextUpgrade(false));
+    try {
+      HttpClientRequest request = http.request(HttpMethod.POST, app.port(), "127.0.0.1",
+          "/" + UserServiceGrpcService.ImportUsers.fullMethodName()).await();
+      request.putHeader("content-type", "application/grpc").putHeader("te", "trailers").setChunked(true);
+      // the body is read from the moment the response arrives
+      Future<Buffer> answer = request.response().compose(response -> response.body().map(b -> {
+        assertThat(response.getTrailer("grpc-status")).isEqualTo("0");
+        return b;
+      }));
+      int[] sizes = {1, 2, 3, 4, 5, 6, 7, 11, 97, 64, 33};
+      int at = 0;
+      for (int i = 0; at < body.length(); i++) {
+        int end = Math.min(body.length(), at + sizes[i % sizes.length]);
+        request.write(body.slice(at, end)).await();
+        at = end;
+      }
+      request.end().await();
+      Buffer message = answer.await();
+      assertMixResult(tag, ImportUsersResponse.parseFrom(message.getBytes(5, message.length())));
+    } catch (InvalidProtocolBufferException e) {
+      throw new AssertionError(e);
+    } finally {
+      http.close().await();
+    }
   }
 
   @Test
