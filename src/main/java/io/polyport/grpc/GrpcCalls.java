@@ -120,8 +120,8 @@ final class GrpcCalls {
 
   /**
    * Sends every item of {@code source}, mapped, reading no faster than the client; closes the source when
-   * the call ends early (cancel, lost connection, deadline), and writes nothing more once the client is gone. On failure, {@code resumeToken} (if given) supplies a trailer
-   * telling the client where to resume.
+   * the call ends early (cancel, lost connection, deadline), and writes nothing more once the client is gone.
+   * On failure, {@code resumeToken} (if given) supplies a trailer telling the client where to resume.
    */
   static <T, R> void stream(GrpcServerRequest<?, R> request, ClosableReadStream<T> source, Function<T, R> map,
                             Supplier<String> resumeToken) {

@@ -16,6 +16,7 @@ import io.polyport.users.v1.FeedResponse;
 import io.polyport.users.v1.ImportUsersResponse;
 import io.polyport.users.v1.WatchUsersRequest;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
@@ -130,12 +131,14 @@ class ClientGoneTest {
 
   @Test
   void aRestUploadCutOffIsNoError() {
-    NetSocket socket = app.vertx.createNetClient().connect(app.port(), "127.0.0.1").await();
+    NetClient net = app.vertx.createNetClient();
+    NetSocket socket = net.connect(app.port(), "127.0.0.1").await();
     String tag = "cut" + UUID.randomUUID().toString().substring(0, 8);
     String line = "{\"name\":\"Cut\",\"email\":\"" + tag + "@example.com\"}\n";
     socket.write(Buffer.buffer("POST /users/import HTTP/1.1\r\nhost: localhost\r\ncontent-type: application/x-ndjson\r\n"
         + "transfer-encoding: chunked\r\n\r\n" + Integer.toHexString(line.length()) + "\r\n" + line + "\r\n")).await();
     socket.close().await();
+    net.close().await();
 
     assertLoggedAsDebugOnly("the client ended the upload");
     Scrapes.until(app, "the upload counted as cancelled",
