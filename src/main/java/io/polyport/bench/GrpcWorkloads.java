@@ -17,6 +17,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
@@ -55,6 +56,11 @@ final class GrpcWorkloads {
 
   private GrpcClient client(int worker) {
     return clients.get(worker % clients.size());
+  }
+
+  /** The HTTP/2 connections under {@link #client}, for the same worker. */
+  private HttpClient transport(int worker) {
+    return transports.get(worker % transports.size());
   }
 
   /** A non-OK status as a failure carrying the status and message. */
@@ -97,7 +103,7 @@ final class GrpcWorkloads {
    */
   Workload list(String name, int limit) {
     Buffer request = framed(ListUsersRequest.newBuilder().setLimit(limit).build().toByteArray());
-    return stream(name, w -> transports.get(w % transports.size()).request(new RequestOptions().setMethod(HttpMethod.POST)
+    return stream(name, w -> transport(w).request(new RequestOptions().setMethod(HttpMethod.POST)
             .setServer(server).setURI("/" + UserServiceGrpcClient.ListUsers.fullMethodName())
             .putHeader("content-type", "application/grpc").putHeader("te", "trailers"))
         .compose(req -> req.send(request))
@@ -105,13 +111,20 @@ final class GrpcWorkloads {
           MessageCounter counter = new MessageCounter();
           resp.handler(counter::accept);
           return resp.end().compose(v -> {
-            String status = resp.getTrailer("grpc-status") != null ? resp.getTrailer("grpc-status") : resp.getHeader("grpc-status");
+            String status = status(resp, "grpc-status");
             return resp.statusCode() == 200 && "0".equals(status) && counter.whole()
                 ? Future.succeededFuture(counter.messages())
                 : Future.failedFuture(new IllegalStateException("grpc-status " + status + " "
-                    + resp.getTrailer("grpc-message") + " (HTTP " + resp.statusCode() + ")"));
+                    + status(resp, "grpc-message") + " (HTTP " + resp.statusCode()
+                    + (counter.whole() ? "" : ", the body ends inside a message") + ")"));
           });
         }));
+  }
+
+  /** A status field: in the trailers, or in the headers of a trailers-only answer. */
+  private static String status(HttpClientResponse resp, String name) {
+    String trailer = resp.getTrailer(name);
+    return trailer != null ? trailer : resp.getHeader(name);
   }
 
   private static Buffer framed(byte[] message) {

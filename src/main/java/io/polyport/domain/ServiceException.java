@@ -29,6 +29,11 @@ public final class ServiceException extends RuntimeException {
     return new ServiceException(ErrorCode.INVALID_ARGUMENT, message);
   }
 
+  /** The client ended the call before its answer ({@code why}): nobody is listening, so nothing is sent. */
+  public static ServiceException cancelled(String why) {
+    return new ServiceException(ErrorCode.CANCELLED, why);
+  }
+
   public static ServiceException notFound(String id) {
     return new ServiceException(ErrorCode.NOT_FOUND, "user " + id + " not found");
   }

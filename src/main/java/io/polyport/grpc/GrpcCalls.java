@@ -7,6 +7,7 @@ import io.polyport.domain.ErrorCode;
 import io.polyport.domain.ServiceException;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.grpc.common.GrpcMessage;
 import io.vertx.grpc.common.MessageSizeOverflowException;
 import io.polyport.support.ClosableReadStream;
@@ -127,7 +128,7 @@ final class GrpcCalls {
                             Supplier<String> resumeToken) {
     GrpcServerResponse<?, R> response = request.response();
     boolean[] gone = {false};
-    onClientGone(request, cancelled -> {
+    onClientGone(request, broken -> {
       gone[0] = true;
       source.close();
     });
@@ -156,18 +157,19 @@ final class GrpcCalls {
   }
 
   /**
-   * Calls {@code gone} when the client ends the call before the server does: a cancel or reset of the stream,
-   * or its connection closing under the call (a killed client, a network cut), which reaches only the response
-   * once the request has ended. It may be called more than once.
+   * Calls {@code gone} when the call breaks before the server ends it: a cancel or reset of the stream, or its
+   * connection closing under the call (a killed client, a network cut; it reaches the request while the client
+   * is still sending, and the response in any case), each as CANCELLED; any other failure of the request as
+   * it is. It may be called more than once.
    */
-  static void onClientGone(GrpcServerRequest<?, ?> request, Handler<ServiceException> gone) {
-    request.errorHandler(error -> gone.handle(cancelled("the client ended the call: " + error.name())));
-    request.response().exceptionHandler(e -> gone.handle(cancelled("the client's connection closed")));
+  static void onClientGone(GrpcServerRequest<?, ?> request, Handler<Throwable> gone) {
+    request.errorHandler(error -> gone.handle(ServiceException.cancelled("the client ended the call: " + error.name())));
+    request.exceptionHandler(e -> gone.handle(e instanceof HttpClosedException ? connectionClosed() : e));
+    request.response().exceptionHandler(e -> gone.handle(connectionClosed()));
   }
 
-  /** The client went away: there is nobody to answer (see {@link GrpcErrors#fail}). */
-  static ServiceException cancelled(String why) {
-    return new ServiceException(ErrorCode.CANCELLED, why);
+  private static ServiceException connectionClosed() {
+    return ServiceException.cancelled("the client's connection closed");
   }
 
   /**

@@ -1,7 +1,6 @@
 package io.polyport.grpc;
 
 import io.vertx.core.Handler;
-import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.grpc.common.GrpcMessage;
 import io.vertx.grpc.server.GrpcServerRequest;
@@ -24,9 +23,7 @@ final class GrpcMessageStream<T> implements ReadStream<T> {
 
   @Override
   public ReadStream<T> exceptionHandler(Handler<Throwable> handler) {
-    request.exceptionHandler(e -> handler.handle(
-        e instanceof HttpClosedException ? GrpcCalls.cancelled("the client's connection closed") : e));
-    GrpcCalls.onClientGone(request, handler::handle);
+    GrpcCalls.onClientGone(request, handler);
     return this;
   }
 

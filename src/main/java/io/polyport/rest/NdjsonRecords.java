@@ -47,7 +47,7 @@ final class NdjsonRecords implements ReadStream<ImportRecord> {
     body.exceptionHandler(e -> {
       if (exceptionHandler != null && !finished) {
         exceptionHandler.handle(e instanceof HttpClosedException || e instanceof StreamResetException
-            ? new ServiceException(ErrorCode.CANCELLED, "the client ended the upload: " + e.getMessage()) : e);
+            ? ServiceException.cancelled("the client ended the upload: " + e.getMessage()) : e);
       }
     });
     body.endHandler(v -> {

@@ -1,5 +1,6 @@
 package io.polyport.bench;
 
+import io.polyport.testing.GrpcWebFrames;
 import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.Test;
 
@@ -12,7 +13,7 @@ class MessageCounterTest {
     int[] sizes = {0, 1, 4, 5, 70, 300, 3, 16_000, 12};
     Buffer body = Buffer.buffer();
     for (int size : sizes) {
-      body.appendByte((byte) 0).appendInt(size).appendBytes(new byte[size]);
+      body.appendBuffer(GrpcWebFrames.frame(new byte[size]));
     }
     for (int cut = 1; cut <= 64; cut++) {
       MessageCounter counter = new MessageCounter();

@@ -1,7 +1,6 @@
 package io.polyport.observe;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
@@ -29,11 +28,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -45,8 +44,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ClientGoneTest {
   static TestApp app;
   LogCapture everything;
-  Level grpcLevel;
-  Level restLevel;
+  LogCapture grpcDebug;
+  LogCapture restDebug;
 
   @BeforeAll
   static void start() {
@@ -60,23 +59,16 @@ class ClientGoneTest {
 
   @BeforeEach
   void capture() {
-    grpcLevel = debug(GrpcErrors.class);
-    restLevel = debug(RestErrors.class);
+    grpcDebug = new LogCapture(GrpcErrors.class.getName(), Level.DEBUG);
+    restDebug = new LogCapture(RestErrors.class.getName(), Level.DEBUG);
     everything = new LogCapture(org.slf4j.Logger.ROOT_LOGGER_NAME);
   }
 
   @AfterEach
   void release() {
     everything.close();
-    ((Logger) LoggerFactory.getLogger(GrpcErrors.class)).setLevel(grpcLevel);
-    ((Logger) LoggerFactory.getLogger(RestErrors.class)).setLevel(restLevel);
-  }
-
-  private static Level debug(Class<?> type) {
-    Logger logger = (Logger) LoggerFactory.getLogger(type);
-    Level before = logger.getLevel();
-    logger.setLevel(Level.DEBUG);
-    return before;
+    grpcDebug.close();
+    restDebug.close();
   }
 
   @Test
@@ -100,7 +92,7 @@ class ClientGoneTest {
     Map<String, String> open = Map.of("protocol", "grpc", "operation", "ImportUsers");
     Scrapes.until(app, "the import open", t -> Scrapes.valueOrZero(t, "polyport_active_streams", open) == 1);
     records.onError(Status.CANCELLED.withDescription("changed my mind").asRuntimeException());
-    assertThat(ended.join().getCode()).isEqualTo(Status.Code.CANCELLED);
+    assertThat(ended.orTimeout(20, TimeUnit.SECONDS).join().getCode()).isEqualTo(Status.Code.CANCELLED);
 
     assertLoggedAsDebugOnly("the client ended the call: CANCELLED in polyport.users.v1.UserService/ImportUsers");
     Scrapes.until(app, "the import counted as cancelled", t -> Scrapes.valueOrZero(t, "polyport_active_streams", open) == 0
@@ -123,7 +115,7 @@ class ClientGoneTest {
       }
     });
     requests.onNext(FeedRequest.newBuilder().setRequestId("w").setWatch(WatchUsersRequest.getDefaultInstance()).build());
-    assertThat(subscribed.join().getResult().getCode()).isZero();
+    assertThat(subscribed.orTimeout(20, TimeUnit.SECONDS).join().getResult().getCode()).isZero();
     requests.onError(Status.CANCELLED.withDescription("done").asRuntimeException());
 
     assertLoggedAsDebugOnly("the client ended the call: CANCELLED in polyport.users.v1.UserService/Feed");
@@ -156,10 +148,11 @@ class ClientGoneTest {
     // and a feed session that watches, its client done sending (the request ended, as a watch's has)
     Map<String, String> feed = Map.of("protocol", "grpc", "operation", "Feed");
     GrpcClientRequest<FeedRequest, FeedResponse> session = client.request(server, UserServiceGrpcClient.Feed).await();
-    session.end(FeedRequest.newBuilder().setRequestId("w").setWatch(WatchUsersRequest.getDefaultInstance()).build());
     CompletableFuture<FeedResponse> subscribed = new CompletableFuture<>();
-    session.response().await().handler(subscribed::complete);
-    assertThat(subscribed.join().getResult().getCode()).isZero();
+    // the handler is in place when the response arrives, before its first message can
+    session.response().onSuccess(response -> response.handler(subscribed::complete));
+    session.end(FeedRequest.newBuilder().setRequestId("w").setWatch(WatchUsersRequest.getDefaultInstance()).build());
+    assertThat(subscribed.orTimeout(20, TimeUnit.SECONDS).join().getResult().getCode()).isZero();
     Scrapes.until(app, "both open", t -> Scrapes.valueOrZero(t, "polyport_active_streams", open) == 1
         && Scrapes.valueOrZero(t, "polyport_active_streams", feed) == 1
         && Scrapes.valueOrZero(t, "polyport_feed_subscribers", Map.of()) == 2);

@@ -3,6 +3,7 @@ package io.polyport.server;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.polyport.testing.GrpcWebFrames;
 import io.polyport.testing.Seed;
 import io.polyport.testing.TestApp;
 import io.polyport.users.v1.CreateUserRequest;
@@ -117,10 +118,7 @@ class ImportUsersTest {
   void messagesSplitAcrossFramesAnyWay() {
     String tag = tag();
     Buffer body = Buffer.buffer();
-    for (CreateUserRequest r : mix(tag)) {
-      byte[] bytes = r.toByteArray();
-      body.appendByte((byte) 0).appendInt(bytes.length).appendBytes(bytes);
-    }
+    mix(tag).forEach(r -> body.appendBuffer(GrpcWebFrames.frame(r.toByteArray())));
     HttpClient http = app.vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
         .setHttp2ClearTextUpgrade(false));
     try {
@@ -140,8 +138,7 @@ class ImportUsersTest {
         at = end;
       }
       request.end().await();
-      Buffer message = answer.await();
-      assertMixResult(tag, ImportUsersResponse.parseFrom(message.getBytes(5, message.length())));
+      assertMixResult(tag, ImportUsersResponse.parseFrom(GrpcWebFrames.parse(answer.await()).get(0).payload()));
     } catch (InvalidProtocolBufferException e) {
       throw new AssertionError(e);
     } finally {
