@@ -62,11 +62,13 @@ public final class GrpcObservation {
   }
 
   private static String status(Exchange exchange, HttpServerResponse http) {
+    if (exchange.grpcResponse instanceof GrpcServerResponseImpl<?, ?> response) {
+      // a stream reset at its deadline (see OpenStreamResponse) carries the deadline's status
+      boolean deadline = response.status() == GrpcStatus.DEADLINE_EXCEEDED;
+      return http.ended() || deadline ? response.status().name() : GrpcStatus.CANCELLED.name();
+    }
     if (!http.ended()) {
       return GrpcStatus.CANCELLED.name();
-    }
-    if (exchange.grpcResponse instanceof GrpcServerResponseImpl<?, ?> response) {
-      return response.status().name();
     }
     // answered before any rpc handler ran (unknown method, refused protocol): the status is in the headers
     String code = http.headers().get("grpc-status");

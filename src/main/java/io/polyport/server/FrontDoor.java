@@ -2,9 +2,13 @@ package io.polyport.server;
 
 import io.polyport.observe.Observability;
 import io.polyport.support.CoalescingHttpServerResponse;
+import io.polyport.support.ForwardingHttpServerResponse;
+import io.polyport.support.OpenStreamResponse;
 import io.polyport.users.v1.UserServiceGrpcService;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.internal.http.HttpServerRequestInternal;
 import io.vertx.ext.web.Router;
 import io.vertx.grpc.server.GrpcServer;
 
@@ -40,7 +44,12 @@ final class FrontDoor implements Handler<HttpServerRequest> {
     if (grpcCall) {
       // gRPC compresses per message (grpc-encoding), never with HTTP content-encoding
       request.response().putHeader("content-encoding", "identity");
-      grpc.handle(LIST_USERS.equals(request.path()) ? CoalescingHttpServerResponse.wrap(request, STREAM_WRITE_BYTES) : request);
+      // an answer that comes after the client's connection closed is dropped, not written to the closed stream
+      HttpServerResponse response = new OpenStreamResponse(request);
+      if (LIST_USERS.equals(request.path())) {
+        response = new CoalescingHttpServerResponse(response, ((HttpServerRequestInternal) request).context(), STREAM_WRITE_BYTES);
+      }
+      grpc.handle(ForwardingHttpServerResponse.answeredBy(request, response));
     } else {
       router.handle(request);
     }

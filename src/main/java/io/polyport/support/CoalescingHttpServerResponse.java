@@ -4,10 +4,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.internal.http.HttpServerRequestInternal;
-import io.vertx.core.internal.http.HttpServerRequestWrapper;
 
 /**
  * A response whose body writes of one event-loop turn go out as one write (up to {@code maxBytes}): a stream
@@ -40,18 +37,6 @@ public final class CoalescingHttpServerResponse extends ForwardingHttpServerResp
     this.context = context;
     this.maxBytes = maxBytes;
     this.minFirstBytes = minFirstBytes;
-  }
-
-  /** The request as the handlers should see it: the same, with a coalescing response. */
-  public static HttpServerRequest wrap(HttpServerRequest request, int maxBytes) {
-    var internal = (HttpServerRequestInternal) request;
-    var response = new CoalescingHttpServerResponse(request.response(), internal.context(), maxBytes);
-    return new HttpServerRequestWrapper(internal) {
-      @Override
-      public HttpServerResponse response() {
-        return response;
-      }
-    };
   }
 
   @Override

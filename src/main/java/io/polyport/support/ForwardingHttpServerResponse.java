@@ -7,7 +7,10 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpFrame;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.internal.http.HttpServerRequestInternal;
+import io.vertx.core.internal.http.HttpServerRequestWrapper;
 import io.vertx.core.http.StreamPriority;
 import io.vertx.core.net.HostAndPort;
 
@@ -21,6 +24,16 @@ public class ForwardingHttpServerResponse implements HttpServerResponse {
 
   public ForwardingHttpServerResponse(HttpServerResponse delegate) {
     this.delegate = delegate;
+  }
+
+  /** {@code request} as its handlers should see it: the same, answered through {@code response}. */
+  public static HttpServerRequest answeredBy(HttpServerRequest request, HttpServerResponse response) {
+    return new HttpServerRequestWrapper((HttpServerRequestInternal) request) {
+      @Override
+      public HttpServerResponse response() {
+        return response;
+      }
+    };
   }
 
   // @formatter:off

@@ -8,12 +8,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /** Reads GET /metrics of a test server: one value by name and labels, or the first scrape that satisfies a condition. */
-final class Scrapes {
+public final class Scrapes {
   private Scrapes() {
   }
 
   /** The value of the sample {@code name} with (at least) these labels, or null when there is none. */
-  static Double value(String text, String name, Map<String, String> labels) {
+  public static Double value(String text, String name, Map<String, String> labels) {
     for (String line : text.split("\n")) {
       if (!line.startsWith(name + "{") && !line.startsWith(name + " ")) {
         continue;
@@ -27,12 +27,12 @@ final class Scrapes {
     return null;
   }
 
-  static double valueOrZero(String text, String name, Map<String, String> labels) {
+  public static double valueOrZero(String text, String name, Map<String, String> labels) {
     Double v = value(text, name, labels);
     return v == null ? 0 : v;
   }
 
-  static String scrape(TestApp app) {
+  public static String scrape(TestApp app) {
     var response = app.web.get("/metrics").send().await();
     if (response.statusCode() != 200) {
       throw new AssertionError("GET /metrics answered " + response.statusCode() + ": " + response.bodyAsString());
@@ -44,7 +44,7 @@ final class Scrapes {
    * Scrapes until {@code condition} holds (the calls observed are recorded when their response ends,
    * which the client may see a moment before), failing after 20 s with the last scrape.
    */
-  static String until(TestApp app, String what, Predicate<String> condition) {
+  public static String until(TestApp app, String what, Predicate<String> condition) {
     Promise<String> done = Promise.promise();
     String[] last = {""};
     var inFlight = new java.util.concurrent.atomic.AtomicBoolean();
