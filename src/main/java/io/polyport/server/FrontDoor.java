@@ -44,7 +44,8 @@ final class FrontDoor implements Handler<HttpServerRequest> {
     if (grpcCall) {
       // gRPC compresses per message (grpc-encoding), never with HTTP content-encoding
       request.response().putHeader("content-encoding", "identity");
-      // an answer that comes after the client's connection closed is dropped, not written to the closed stream
+      // an answer that comes after the client's connection closed is dropped, not written to the closed
+      // stream, and a stream past its deadline whose client stopped reading is reset (OpenStreamResponse)
       HttpServerResponse response = new OpenStreamResponse(request);
       if (LIST_USERS.equals(request.path())) {
         response = new CoalescingHttpServerResponse(response, ((HttpServerRequestInternal) request).context(), STREAM_WRITE_BYTES);
