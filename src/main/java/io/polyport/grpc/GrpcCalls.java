@@ -135,7 +135,9 @@ final class GrpcCalls {
     if (request.deadline() != null) {
       request.deadline().onSuccess(v -> source.close());
     }
-    Streams.pump(source, response, map).onComplete(done -> {
+    // ended once its last message is written: the trailers of an end queued behind messages the client's
+    // window holds back are dropped with Vert.x 5.0.7's NullPointerException if the client then resets
+    Streams.pumpWritten(source, response, map).onComplete(done -> {
       source.close();
       if (gone[0]) {
         return;

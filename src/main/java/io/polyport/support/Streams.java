@@ -18,10 +18,31 @@ public final class Streams {
    * decides how to finish) and fails when the source fails or the mapping throws.
    */
   public static <T, U> Future<Void> pump(ReadStream<T> source, WriteStream<U> sink, Function<T, U> map) {
+    return pump(source, sink, map, false);
+  }
+
+  /**
+   * The same, but on the source's end the future completes only once the last write has completed (written,
+   * or failed because the sink closed): what the caller writes next does not queue behind items the sink
+   * still holds. Not for a sink that holds a write until the next one or its end.
+   */
+  public static <T, U> Future<Void> pumpWritten(ReadStream<T> source, WriteStream<U> sink, Function<T, U> map) {
+    return pump(source, sink, map, true);
+  }
+
+  private static <T, U> Future<Void> pump(ReadStream<T> source, WriteStream<U> sink, Function<T, U> map,
+                                          boolean awaitWritten) {
     Promise<Void> done = Promise.promise();
+    Future<?>[] lastWrite = {Future.succeededFuture()};
     sink.drainHandler(v -> source.resume());
     source.exceptionHandler(done::tryFail);
-    source.endHandler(done::tryComplete);
+    source.endHandler(v -> {
+      if (awaitWritten) {
+        lastWrite[0].onComplete(written -> done.tryComplete());
+      } else {
+        done.tryComplete();
+      }
+    });
     source.handler(item -> {
       U mapped;
       try {
@@ -31,7 +52,7 @@ public final class Streams {
         done.tryFail(e);
         return;
       }
-      sink.write(mapped);
+      lastWrite[0] = sink.write(mapped);
       if (sink.writeQueueFull()) {
         source.pause();
       }
