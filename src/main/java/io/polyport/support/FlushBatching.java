@@ -3,7 +3,6 @@ package io.polyport.support;
 import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.vertx.core.http.HttpConnection;
-import io.vertx.core.net.impl.ConnectionBase;
 
 /**
  * One system call per event-loop turn and connection instead of one per flush, on an HTTP/2 connection of a
@@ -12,8 +11,8 @@ import io.vertx.core.net.impl.ConnectionBase;
  * message, a client streaming records one per record. Netty's FlushConsolidationHandler at the head of the
  * pipeline holds the flushes of one turn and issues one (at most {@code maxFlushes} are merged). Backpressure is
  * unchanged: unflushed bytes count as pending in the channel's outbound buffer, and the handler flushes at once
- * when the channel stops being writable or closes. Vert.x exposes no public hook into the pipeline, hence its
- * internal connection base class; on any other connection nothing is installed. HTTP/2 only: an HTTP/1.1
+ * when the channel stops being writable or closes. Vert.x exposes no public hook into the pipeline, hence
+ * {@link VertxChannels}; on any other connection nothing is installed. HTTP/2 only: an HTTP/1.1
  * connection carries one exchange at a time (one flush per answer already), and there Netty's handler, flushing
  * from inside a write when the channel turns unwritable, broke large compressed file answers (the Swagger UI
  * bundle) with a double release in Netty 4.2.
@@ -28,10 +27,11 @@ public final class FlushBatching {
 
   /** Installs the batching on {@code connection} if it is HTTP/2 and {@code maxFlushes > 0}; true if it did. */
   public static boolean install(HttpConnection connection, int maxFlushes) {
-    if (maxFlushes <= 0 || !(connection instanceof ConnectionBase base)) {
+    var channel = VertxChannels.of(connection);
+    if (maxFlushes <= 0 || channel == null) {
       return false;
     }
-    var pipeline = base.channel().pipeline();
+    var pipeline = channel.pipeline();
     if (pipeline.get(Http2ConnectionHandler.class) == null) {
       return false;
     }
@@ -43,6 +43,7 @@ public final class FlushBatching {
 
   /** Whether {@code connection} batches its flushes (for tests). */
   public static boolean installed(HttpConnection connection) {
-    return connection instanceof ConnectionBase base && base.channel().pipeline().get(NAME) != null;
+    var channel = VertxChannels.of(connection);
+    return channel != null && channel.pipeline().get(NAME) != null;
   }
 }

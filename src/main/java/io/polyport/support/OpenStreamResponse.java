@@ -5,7 +5,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.net.impl.ConnectionBase;
 
 /**
  * A response that is ended only while its stream and connection are open. A gRPC answer that comes after the
@@ -46,10 +45,11 @@ public final class OpenStreamResponse extends ForwardingHttpServerResponse {
 
   /**
    * The stream is open and so is its connection: a connection closed by its peer is inactive a moment
-   * before Vert.x closes its streams (Vert.x's internal connection type, as {@link FlushBatching} uses).
+   * before Vert.x closes its streams.
    */
   private boolean open() {
-    return !delegate.closed() && !(connection instanceof ConnectionBase base && !base.channel().isActive());
+    var channel = VertxChannels.of(connection);
+    return !delegate.closed() && (channel == null || channel.isActive());
   }
 
   private static Future<Void> gone() {

@@ -1,7 +1,6 @@
 package io.polyport.observe;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.spi.ILoggingEvent;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.polyport.grpc.GrpcErrors;
@@ -19,10 +18,7 @@ import io.polyport.testing.GrpcWebFrames;
 import io.polyport.users.v1.UserServiceGrpcService;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
@@ -105,7 +101,7 @@ class ClientGoneTest {
 
     assertLoggedAsDebugOnly("the client ended the call: CANCELLED in polyport.users.v1.UserService/ImportUsers");
     Scrapes.until(app, "the import counted as cancelled", t -> Scrapes.valueOrZero(t, "polyport_active_streams", open) == 0
-        && Scrapes.valueOrZero(t, MetricsTest.REQUESTS, MetricsTest.call("grpc", "ImportUsers", "CANCELLED")) == 1);
+        && Scrapes.valueOrZero(t, Scrapes.REQUESTS, Scrapes.call("grpc", "ImportUsers", "CANCELLED")) == 1);
   }
 
   @Test
@@ -143,7 +139,7 @@ class ClientGoneTest {
 
     assertLoggedAsDebugOnly("the client ended the upload");
     Scrapes.until(app, "the upload counted as cancelled",
-        t -> Scrapes.valueOrZero(t, MetricsTest.REQUESTS, MetricsTest.call("rest", "importUsers", "499")) == 1);
+        t -> Scrapes.valueOrZero(t, Scrapes.REQUESTS, Scrapes.call("rest", "importUsers", "499")) == 1);
   }
 
   @Test
@@ -173,8 +169,7 @@ class ClientGoneTest {
         && Scrapes.valueOrZero(t, "polyport_active_streams", feed) == 0
         && Scrapes.valueOrZero(t, "polyport_feed_subscribers", Map.of()) == 0);
     client.close().await();
-    assertThat(everything.events.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.ERROR))
-        .map(ILoggingEvent::getFormattedMessage)).isEmpty();
+    assertThat(everything.errors()).isEmpty();
   }
 
   /**
@@ -188,20 +183,17 @@ class ClientGoneTest {
     int calls = 5;
     for (int i = 0; i < calls; i++) {
       // a client per call: a pooled connection closed by the call before would be reused
-      HttpClient http = app.vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
-          .setHttp2ClearTextUpgrade(false));
-      HttpClientRequest request = http.request(HttpMethod.POST, app.port(), "127.0.0.1",
-          "/" + UserServiceGrpcService.CreateUser.fullMethodName()).await();
-      request.putHeader("content-type", "application/grpc").putHeader("te", "trailers");
+      HttpClient http = app.h2Client();
+      HttpClientRequest request = app.grpcRequest(http, UserServiceGrpcService.CreateUser.fullMethodName());
       request.end(GrpcWebFrames.frame(newUser(tag, i).toByteArray())).await();
       request.connection().close().await();
       http.close().await();
     }
-    Map<String, String> cancelled = MetricsTest.call("grpc", "CreateUser", "CANCELLED");
-    Map<String, String> answered = MetricsTest.call("grpc", "CreateUser", "OK");
-    String counted = Scrapes.until(app, "every call counted", t -> Scrapes.valueOrZero(t, MetricsTest.REQUESTS, cancelled)
-        + Scrapes.valueOrZero(t, MetricsTest.REQUESTS, answered) == calls);
-    assertThat(Scrapes.valueOrZero(counted, MetricsTest.REQUESTS, cancelled)).as("calls cut off before their answer")
+    Map<String, String> cancelled = Scrapes.call("grpc", "CreateUser", "CANCELLED");
+    Map<String, String> answered = Scrapes.call("grpc", "CreateUser", "OK");
+    String counted = Scrapes.until(app, "every call counted", t -> Scrapes.valueOrZero(t, Scrapes.REQUESTS, cancelled)
+        + Scrapes.valueOrZero(t, Scrapes.REQUESTS, answered) == calls);
+    assertThat(Scrapes.valueOrZero(counted, Scrapes.REQUESTS, cancelled)).as("calls cut off before their answer")
         .isPositive();
     // every create has been stored (the list of their tag has them all); then round trips through the server
     // and the database, for the stored creates' answers (dropped or not) to have been handled meanwhile
@@ -210,8 +202,7 @@ class ClientGoneTest {
     for (int round = 0; round < 40; round++) {
       assertThat(count(app.blocking().listUsers(tagged))).isEqualTo(calls);
     }
-    assertThat(everything.events.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.ERROR))
-        .map(ILoggingEvent::getFormattedMessage)).isEmpty();
+    assertThat(everything.errors()).isEmpty();
   }
 
   private static int count(Iterator<?> users) {
@@ -231,7 +222,6 @@ class ClientGoneTest {
   private void assertLoggedAsDebugOnly(String text) {
     Await.until(app.vertx, "the end of the call logged: " + text, () -> everything.find(text) != null);
     assertThat(everything.find(text).getLevel()).isEqualTo(Level.DEBUG);
-    assertThat(everything.events.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.ERROR))
-        .map(ILoggingEvent::getFormattedMessage)).isEmpty();
+    assertThat(everything.errors()).isEmpty();
   }
 }

@@ -2,6 +2,7 @@ package io.polyport.observe;
 
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCallStreamObserver;
+import io.polyport.testing.GrpcWebFrames;
 import io.polyport.testing.TestApp;
 import io.polyport.testing.Watchers;
 import io.polyport.users.v1.GetUserRequest;
@@ -15,6 +16,8 @@ import org.junit.jupiter.api.Test;
 
 import java.util.Map;
 
+import static io.polyport.observe.Scrapes.REQUESTS;
+import static io.polyport.observe.Scrapes.call;
 import static io.polyport.observe.Scrapes.value;
 import static io.polyport.observe.Scrapes.valueOrZero;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,7 +28,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * alike), follows open streams and feed subscribers, and shows the MongoDB pool.
  */
 class MetricsTest {
-  static final String REQUESTS = "polyport_requests_seconds_count";
   static final String GET_USER_PATH = "/polyport.users.v1.UserService/GetUser";
   static TestApp app;
   static String userId;
@@ -40,10 +42,6 @@ class MetricsTest {
   @AfterAll
   static void stop() {
     app.close();
-  }
-
-  static Map<String, String> call(String protocol, String operation, String status) {
-    return Map.of("protocol", protocol, "operation", operation, "status", status);
   }
 
   @Test
@@ -85,7 +83,7 @@ class MetricsTest {
   void callsOutsideTheContractHaveABoundedName() {
     assertThat(app.web.get("/no/such/" + System.nanoTime()).send().await().statusCode()).isEqualTo(404);
     var unknown = app.web.post("/some.Service/Nope").putHeader("content-type", "application/grpc-web+proto")
-        .sendBuffer(frame(new byte[0])).await();
+        .sendBuffer(GrpcWebFrames.frame(new byte[0])).await();
     assertThat(unknown.getHeader("grpc-status")).isEqualTo("12");
     String text = Scrapes.until(app, "the unknown calls counted", t ->
         value(t, REQUESTS, call("rest", "other", "404")) != null
@@ -138,22 +136,11 @@ class MetricsTest {
   static Buffer grpcWeb(String id) {
     var response = app.web.post(GET_USER_PATH)
         .putHeader("content-type", "application/grpc-web+proto").putHeader("x-grpc-web", "1")
-        .sendBuffer(frame(GetUserRequest.newBuilder().setId(id).build().toByteArray())).await();
+        .sendBuffer(GrpcWebFrames.frame(GetUserRequest.newBuilder().setId(id).build().toByteArray())).await();
     assertThat(response.statusCode()).isEqualTo(200);
     Buffer body = response.body() == null ? Buffer.buffer() : response.body();
-    int at = 0;
-    while (at < body.length()) {
-      int flags = body.getUnsignedByte(at);
-      int length = body.getInt(at + 1);
-      if ((flags & 0x80) != 0) {
-        return body.slice(at + 5, at + 5 + length);
-      }
-      at += 5 + length;
-    }
-    return Buffer.buffer();
+    return GrpcWebFrames.parse(body).stream().filter(f -> (f.flag() & GrpcWebFrames.TRAILERS) != 0)
+        .findFirst().map(f -> Buffer.buffer(f.payload())).orElse(Buffer.buffer());
   }
 
-  static Buffer frame(byte[] message) {
-    return Buffer.buffer().appendByte((byte) 0).appendInt(message.length).appendBytes(message);
-  }
 }

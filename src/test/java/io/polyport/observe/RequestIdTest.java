@@ -6,6 +6,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
 import io.polyport.testing.LogCapture;
 import io.polyport.testing.Await;
+import io.polyport.testing.GrpcWebFrames;
 import io.polyport.testing.TestApp;
 import io.polyport.users.v1.GetUserRequest;
 import io.vertx.core.json.JsonObject;
@@ -93,7 +94,7 @@ class RequestIdTest {
   void grpcWebEchoesTheClientsIdAndLogsIt() {
     var response = app.web.post(MetricsTest.GET_USER_PATH).putHeader("content-type", "application/grpc-web+proto")
         .putHeader("x-request-id", "web-id-1")
-        .sendBuffer(MetricsTest.frame(GetUserRequest.newBuilder().setId(MISSING).build().toByteArray())).await();
+        .sendBuffer(GrpcWebFrames.frame(GetUserRequest.newBuilder().setId(MISSING).build().toByteArray())).await();
     assertThat(response.getHeader("x-request-id")).isEqualTo("web-id-1");
     assertThat(response.getHeader("grpc-status")).isEqualTo("5");
     assertThat(accessLine("web-id-1").getFormattedMessage()).startsWith("grpc-web GetUser NOT_FOUND ");

@@ -9,7 +9,15 @@ import java.util.function.Predicate;
 
 /** Reads GET /metrics of a test server: one value by name and labels, or the first scrape that satisfies a condition. */
 public final class Scrapes {
+  /** Calls recorded, by protocol, operation and status (the count of polyport_requests_seconds). */
+  public static final String REQUESTS = "polyport_requests_seconds_count";
+
   private Scrapes() {
+  }
+
+  /** The labels of one kind of call in {@link #REQUESTS}. */
+  public static Map<String, String> call(String protocol, String operation, String status) {
+    return Map.of("protocol", protocol, "operation", operation, "status", status);
   }
 
   /** The value of the sample {@code name} with (at least) these labels, or null when there is none. */

@@ -1,7 +1,6 @@
 package io.polyport.server;
 
 import io.polyport.persistence.embedded.EmbeddedMongo;
-import ch.qos.logback.classic.Level;
 import io.polyport.testing.Await;
 import io.polyport.testing.LogCapture;
 import io.polyport.testing.TestApp;
@@ -10,9 +9,7 @@ import io.polyport.users.v1.GetUserRequest;
 import io.polyport.users.v1.User;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
@@ -36,7 +33,7 @@ class GracefulShutdownTest {
         .put("http", new JsonObject().put("shutdownGraceMs", 20_000)));
     try {
       User user = app.blocking().createUser(CreateUserRequest.newBuilder().setName("Grace").setEmail("grace@example.com").build());
-      var h2 = app.vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
+      var h2 = app.h2Client();
       Promise<Void> goAway = Promise.promise();
       // open the HTTP/2 connection first, so it is there when the stop begins
       var warm = h2.request(HttpMethod.GET, app.port(), "127.0.0.1", "/users/" + user.getId()).await();
@@ -83,8 +80,7 @@ class GracefulShutdownTest {
     assertThat(app.blocking().getUser(GetUserRequest.newBuilder().setId(user.getId()).build())).isEqualTo(user);
     try (LogCapture everything = new LogCapture(org.slf4j.Logger.ROOT_LOGGER_NAME)) {
       app.close();
-      assertThat(everything.events.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.ERROR))
-          .map(e -> e.getLoggerName() + ": " + e.getFormattedMessage())).isEmpty();
+      assertThat(everything.errors()).isEmpty();
       assertThat(everything.find("stopped")).as("the stop completed").isNotNull();
     }
   }

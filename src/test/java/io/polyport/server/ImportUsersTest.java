@@ -15,10 +15,7 @@ import io.polyport.users.v1.UserServiceGrpcService;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -119,12 +116,9 @@ class ImportUsersTest {
     String tag = tag();
     Buffer body = Buffer.buffer();
     mix(tag).forEach(r -> body.appendBuffer(GrpcWebFrames.frame(r.toByteArray())));
-    HttpClient http = app.vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
-        .setHttp2ClearTextUpgrade(false));
+    HttpClient http = app.h2Client();
     try {
-      HttpClientRequest request = http.request(HttpMethod.POST, app.port(), "127.0.0.1",
-          "/" + UserServiceGrpcService.ImportUsers.fullMethodName()).await();
-      request.putHeader("content-type", "application/grpc").putHeader("te", "trailers").setChunked(true);
+      HttpClientRequest request = app.grpcRequest(http, UserServiceGrpcService.ImportUsers.fullMethodName()).setChunked(true);
       // the body is read from the moment the response arrives
       Future<Buffer> answer = request.response().compose(response -> response.body().map(b -> {
         assertThat(response.getTrailer("grpc-status")).isEqualTo("0");

@@ -10,7 +10,6 @@ import io.polyport.users.v1.UserServiceGrpc;
 import io.vertx.core.Promise;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
@@ -48,7 +47,7 @@ class LimitsTest {
 
   @Test
   void http2ConnectionsAdvertiseTheStreamLimit() {
-    var client = app.vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
+    var client = app.h2Client();
     try {
       long advertised = client.request(HttpMethod.GET, app.port(), "127.0.0.1", "/users?limit=1")
           .map(req -> req.connection().remoteSettings().getMaxConcurrentStreams()).await();

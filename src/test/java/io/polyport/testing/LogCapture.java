@@ -44,6 +44,12 @@ public final class LogCapture extends AppenderBase<ILoggingEvent> implements Aut
     return events.stream().filter(e -> e.getFormattedMessage().contains(text)).findFirst().orElse(null);
   }
 
+  /** The events at ERROR or above, each as "logger: message" (a test asserts there are none). */
+  public List<String> errors() {
+    return events.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.ERROR))
+        .map(e -> e.getLoggerName() + ": " + e.getFormattedMessage()).toList();
+  }
+
   @Override
   public void close() {
     logger.detachAppender(this);

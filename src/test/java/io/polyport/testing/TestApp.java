@@ -8,6 +8,10 @@ import io.polyport.observe.Observability;
 import io.polyport.server.Polyport;
 import io.polyport.users.v1.UserServiceGrpc;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
@@ -95,6 +99,21 @@ public final class TestApp implements AutoCloseable {
   public WebClient h2c(boolean upgrade) {
     return WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port())
         .setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(upgrade));
+  }
+
+  /**
+   * A plain HTTP client speaking HTTP/2 with prior knowledge (h2c): for requests written by hand, such as gRPC
+   * calls as raw frames. A new client opens new connections (a pooled one closed by a test is not reused).
+   */
+  public HttpClient h2Client() {
+    return vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
+        .setHttp2ClearTextUpgrade(false));
+  }
+
+  /** A gRPC call to this server as a raw HTTP/2 request on {@code http}; the caller writes the framed body. */
+  public HttpClientRequest grpcRequest(HttpClient http, String fullMethodName) {
+    return http.request(HttpMethod.POST, port(), "127.0.0.1", "/" + fullMethodName).await()
+        .putHeader("content-type", "application/grpc").putHeader("te", "trailers");
   }
 
   @Override
