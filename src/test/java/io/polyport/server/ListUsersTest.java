@@ -248,15 +248,15 @@ class ListUsersTest {
   }
 
   /**
-   * A list that ends while its client reads nothing (its limit a little past the client's HTTP/2 window, so
-   * some messages wait on the server but not enough to pause the cursor), then cancelled: the server ends the
-   * stream only once its last message is written, so no trailers wait behind the held messages when the
-   * client resets. It counts as CANCELLED, and nothing is logged as an ERROR (Vert.x 5.0.7 logs a
-   * NullPointerException when a reset drops queued trailers).
+   * A list that ends while its client reads nothing, its limit five users past what fills the client's
+   * 64 KiB HTTP/2 window (so a few messages wait on the server, far fewer than would pause the cursor), then
+   * cancelled: the server ends the stream only once its last message is written, so no trailers wait behind
+   * the held messages when the client resets. It counts as CANCELLED, and nothing is logged as an ERROR
+   * (Vert.x 5.0.7 logs a NullPointerException when a reset drops queued trailers).
    */
   @Test
   void aListEndedBehindTheClientsWindowThenCancelledIsNoError() {
-    int limit = 1_000;
+    int limit = pastTheWindow(65_535) + 5;
     Map<String, String> cancelled = Scrapes.call("grpc", "ListUsers", "CANCELLED");
     double before = Scrapes.valueOrZero(Scrapes.scrape(app), Scrapes.REQUESTS, cancelled);
     int open = app.app.cursorStats().openCursors();
@@ -275,6 +275,16 @@ class ListUsersTest {
       Scrapes.until(app, "the call counted", t -> Scrapes.valueOrZero(t, Scrapes.REQUESTS, cancelled) == before + 1);
       assertThat(errors.errors()).isEmpty();
     }
+  }
+
+  /** How many of the first users, as length-prefixed messages, fill {@code windowBytes}. */
+  private static int pastTheWindow(int windowBytes) {
+    Iterator<User> users = app.blocking().listUsers(ListUsersRequest.newBuilder().setLimit(USERS / 2).build());
+    int count = 0;
+    for (long bytes = 0; bytes <= windowBytes; count++) {
+      bytes += 5 + users.next().getSerializedSize();
+    }
+    return count;
   }
 
   /**
