@@ -1,5 +1,6 @@
 package io.polyport.observe;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -17,18 +18,22 @@ import io.vertx.core.Future;
  * The per-call meters, the same for every protocol: {@code polyport_requests_seconds} (a latency histogram
  * whose count is the number of calls) by protocol, operation and status; {@code polyport_active_streams}
  * (streaming calls open) by protocol and operation; {@code polyport_feed_subscribers} (live-feed
- * subscriptions). Labels only take bounded values: protocol names, operation names of the contract (or
+ * subscriptions); {@code polyport_connections} (client connections open) and
+ * {@code polyport_connections_opened_total}. Labels only take bounded values: protocol names, operation names of the contract (or
  * "other"/"unknown"), HTTP status codes and gRPC status names.
  */
 final class CallMetrics {
   static final String REQUESTS = "polyport.requests";
   static final String ACTIVE_STREAMS = "polyport.active.streams";
   static final String FEED_SUBSCRIBERS = "polyport.feed.subscribers";
+  static final String CONNECTIONS = "polyport.connections";
 
   private final MeterRegistry registry;
   private final Map<String, Timer> timers = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> streams = new ConcurrentHashMap<>();
   private final AtomicInteger subscribers = new AtomicInteger();
+  private final AtomicInteger connections = new AtomicInteger();
+  private final Counter connectionsOpened;
   private volatile Supplier<Future<Integer>> subscriberCount;
 
   CallMetrics(MeterRegistry registry) {
@@ -36,6 +41,21 @@ final class CallMetrics {
     Gauge.builder(FEED_SUBSCRIBERS, subscribers, AtomicInteger::get)
         .description("Live-feed subscriptions open (gRPC WatchUsers/Feed, SSE, WebSocket)")
         .register(registry);
+    Gauge.builder(CONNECTIONS, connections, AtomicInteger::get)
+        .description("Client connections open (HTTP/1.1 and HTTP/2, all protocols)")
+        .register(registry);
+    connectionsOpened = Counter.builder(CONNECTIONS + ".opened")
+        .description("Client connections accepted since the start")
+        .register(registry);
+  }
+
+  void connectionOpened() {
+    connections.incrementAndGet();
+    connectionsOpened.increment();
+  }
+
+  void connectionClosed() {
+    connections.decrementAndGet();
   }
 
   /** Records one finished call. */

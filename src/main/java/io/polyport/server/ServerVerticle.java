@@ -53,9 +53,13 @@ public final class ServerVerticle extends VerticleBase {
     Authenticator auth = Authenticator.create(vertx, config.auth());
     bindGrpc(grpc, auth);
     return RestRouter.create(vertx, config, contract, openApi, users, auth, ops).compose(router -> {
+      Observability observability = Observability.of(vertx);
       server = vertx.createHttpServer(HttpOptions.server(config))
-          .connectionHandler(connection -> FlushBatching.install(connection, config.http().flushBatch()))
-          .requestHandler(new FrontDoor(grpc, router, Observability.of(vertx)));
+          .connectionHandler(connection -> {
+            observability.connected(connection);
+            FlushBatching.install(connection, config.http().flushBatch());
+          })
+          .requestHandler(new FrontDoor(grpc, router, observability));
       // a negative port shares one random port between all instances; 0 would give each its own
       int port = config.http().port() == 0 ? -1 : config.http().port();
       return server.listen(port, config.http().host());

@@ -10,6 +10,8 @@ import io.polyport.users.v1.WatchUsersRequest;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -128,8 +130,31 @@ class MetricsTest {
     String text = Scrapes.scrape(app);
     assertThat(value(text, "mongodb_driver_pool_size", Map.of())).isNotNull();
     assertThat(value(text, "mongodb_driver_pool_checkedout", Map.of())).isNotNull();
-    assertThat(text).contains("vertx_http_server_requests_total").contains("jvm_memory_used_bytes");
+    assertThat(text).contains("vertx_pool_").contains("jvm_memory_used_bytes");
+    assertThat(text).as("calls are counted once, in polyport_requests_seconds").doesNotContain("vertx_http_server_");
     assertThat(Observability.of(app.vertx).tracing()).as("no OTLP endpoint: no tracing").isFalse();
+  }
+
+  @Test
+  void connectionsAreCountedUntilTheyCloseWhateverTheirProtocol() {
+    String before = Scrapes.scrape(app);
+    double open = value(before, "polyport_connections", Map.of());
+    double opened = value(before, "polyport_connections_opened_total", Map.of());
+    // HTTP/1.1, HTTP/2 with prior knowledge, and HTTP/1.1 upgraded to HTTP/2 (h2c)
+    var http1 = WebClient.create(app.vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(app.port()));
+    var h2 = app.h2c(false);
+    var upgraded = app.h2c(true);
+    for (WebClient client : java.util.List.of(http1, h2, upgraded)) {
+      assertThat(client.get("/health/live").send().await().statusCode()).isEqualTo(200);
+    }
+    String text = Scrapes.scrape(app);
+    assertThat(value(text, "polyport_connections", Map.of())).isGreaterThanOrEqualTo(open + 3);
+    assertThat(value(text, "polyport_connections_opened_total", Map.of())).isGreaterThanOrEqualTo(opened + 3);
+
+    http1.close();
+    h2.close();
+    upgraded.close();
+    Scrapes.until(app, "the three connections closed", t -> value(t, "polyport_connections", Map.of()) <= open);
   }
 
   /** GetUser over gRPC-Web (HTTP/1.1); returns the trailer frame's text (empty when the status came in the headers). */
