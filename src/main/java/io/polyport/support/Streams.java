@@ -1,6 +1,7 @@
 package io.polyport.support;
 
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.core.streams.WriteStream;
@@ -22,9 +23,10 @@ public final class Streams {
   }
 
   /**
-   * The same, but on the source's end the future completes only once the last write has completed (written,
-   * or failed because the sink closed): what the caller writes next does not queue behind items the sink
-   * still holds. Not for a sink that holds a write until the next one or its end.
+   * The same, but the future completes (on the source's end) or fails (on its failure) only once the last
+   * write has completed (written, or failed because the sink closed): what the caller writes next, an end or
+   * an error, does not queue behind items the sink still holds. Not for a sink that holds a write until the
+   * next one or its end.
    */
   public static <T, U> Future<Void> pumpWritten(ReadStream<T> source, WriteStream<U> sink, Function<T, U> map) {
     return pump(source, sink, map, true);
@@ -35,7 +37,14 @@ public final class Streams {
     Promise<Void> done = Promise.promise();
     Future<?>[] lastWrite = {Future.succeededFuture()};
     sink.drainHandler(v -> source.resume());
-    source.exceptionHandler(done::tryFail);
+    Handler<Throwable> fail = e -> {
+      if (awaitWritten) {
+        lastWrite[0].onComplete(written -> done.tryFail(e));
+      } else {
+        done.tryFail(e);
+      }
+    };
+    source.exceptionHandler(fail);
     source.endHandler(v -> {
       if (awaitWritten) {
         lastWrite[0].onComplete(written -> done.tryComplete());
@@ -49,7 +58,7 @@ public final class Streams {
         mapped = map.apply(item);
       } catch (RuntimeException e) {
         source.pause();
-        done.tryFail(e);
+        fail.handle(e);
         return;
       }
       lastWrite[0] = sink.write(mapped);

@@ -1,5 +1,8 @@
 package io.polyport.server;
 
+import io.grpc.stub.ClientCallStreamObserver;
+import io.polyport.observe.Scrapes;
+import io.polyport.testing.LogCapture;
 import io.polyport.testing.TestApp;
 import io.polyport.testing.VertxGrpc;
 import io.polyport.testing.Watchers;
@@ -145,4 +148,48 @@ class FeedGuaranteesTest {
     own.close().await();
   }
 
+  @Test
+  void aSubscriberCutOffWhileNotReadingThatThenCancelsIsNoError() {
+    String tag = "gone";
+    try (var logs = new LogCapture(org.slf4j.Logger.ROOT_LOGGER_NAME)) {
+      Map<String, String> cancelled = Scrapes.call("grpc", "WatchUsers", "CANCELLED");
+      Map<String, String> cutOff = Scrapes.call("grpc", "WatchUsers", "RESOURCE_EXHAUSTED");
+      String before = Scrapes.scrape(app);
+      double subscribers = Scrapes.value(before, "polyport_feed_subscribers", Map.of());
+      GrpcClient own = GrpcClient.client(app.vertx);
+      var request = own.request(SocketAddress.inetSocketAddress(app.port(), "127.0.0.1"), UserServiceGrpcClient.WatchUsers).await();
+      var stalled = request.send(WatchUsersRequest.newBuilder().setTag(tag).build()).map(resp -> resp.pause()).await();
+      ClientCallStreamObserver<?>[] readerCall = {null};
+      var reader = Watchers.grpcJava(app, WatchUsersRequest.newBuilder().setTag(tag).build(), readerCall);
+      // enough events to fill the stalled client's 64 KiB window and then its queue of 50
+      int writes = 1500;
+      List<Future<User>> created = new ArrayList<>();
+      for (int i = 0; i < writes; i++) {
+        created.add(app.grpc.unary(UserServiceGrpcClient.CreateUser, CreateUserRequest.newBuilder()
+            .setName("gone" + i).setEmail("gone" + i + "@example.com").addTags(tag).build()));
+        if (created.size() % 200 == 0) {
+          Future.all(created).await();
+        }
+      }
+      Future.all(created).await();
+      for (int i = 0; i < writes; i++) {
+        reader.next();
+      }
+      // cut off: its subscription is gone, only the reader's is left
+      Scrapes.until(app, "the stalled subscriber cut off",
+          t -> Scrapes.valueOrZero(t, "polyport_feed_subscribers", Map.of()) == subscribers + 1);
+
+      // the client never read the end of the call: it cancels, and the server counts the call as cancelled;
+      // its error trailers, queued behind messages the client did not read, would be dropped with Vert.x
+      // 5.0.7's NullPointerException
+      request.cancel();
+      String after = Scrapes.until(app, "the stalled call counted as cancelled",
+          t -> Scrapes.valueOrZero(t, Scrapes.REQUESTS, cancelled) == Scrapes.valueOrZero(before, Scrapes.REQUESTS, cancelled) + 1);
+      assertThat(Scrapes.valueOrZero(after, Scrapes.REQUESTS, cutOff)).as("the client never received that status")
+          .isEqualTo(Scrapes.valueOrZero(before, Scrapes.REQUESTS, cutOff));
+      own.close().await();
+      readerCall[0].cancel("done", null);
+      assertThat(logs.errors()).isEmpty();
+    }
+  }
 }
