@@ -67,7 +67,9 @@ public final class FeedGrpcService {
     var output = new MappedWriteStream<FeedOutput, FeedResponse>(request.response(), FeedProtos::toProto);
     GrpcCalls.compressStream(request.response(), compress);
     request.response().writeHead();
-    users.session(commands, output, caller.may(Principal.WRITE)).onComplete(done -> {
+    // ended, or failed, once its last message is written: trailers queued behind messages the client's window
+    // holds back are dropped with Vert.x 5.0.7's NullPointerException if the client then resets
+    users.session(commands, output, caller.may(Principal.WRITE)).eventually(output::written).onComplete(done -> {
       if (done.succeeded()) {
         try {
           request.response().end();
