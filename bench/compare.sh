@@ -3,7 +3,7 @@
 # scripts (h2load, anchors.client.UnaryBench, StreamBench), each target on a fresh database of the
 # same kind: one anchors.db.MongoStandalone (memory backend) per target.
 #
-#   bench/compare.sh [--anchors DIR] [--jar target/polyport.jar] [--out DIR] [--quick]
+#   bench/compare.sh [--anchors DIR] [--jar target/polyport.jar] [--out DIR] [--quick] [--rounds N]
 #
 # Layout as in the anchors' run_all.sh: each server and its database pinned to core 1, every load
 # tool to core 0; servers JVMs with the same flags (-XX:+UseParallelGC -Xms1g -Xmx1g).
@@ -11,21 +11,22 @@
 # executor), the seed stack's FastAPI gateway -> grpc.aio (REST only).
 # Figures: GetUser 1x1 and 4x16 (h2load), CreateUser 1x1 and 4x16 (UnaryBench: a new email per
 # request), ListUsers 1 and 4 streams (StreamBench), REST GET /users/{id} at 1 and 64 connections.
-# Polyport and grpc-java run at the same time and are measured in turns, ROUNDS times (3; 1 with
-# --quick); OUT/summary.txt has the median of each figure and the ratios.
+# Polyport and grpc-java run at the same time and are measured in turns, ROUNDS times (3, or --rounds; 1
+# with --quick); OUT/summary.txt has the median of each figure and the ratios, also round by round.
 # Needs: the anchors built (mvn -q -f DIR/grpc-java/pom.xml package; DIR/seed-python/gen.sh) and
 # their Debian packages (see DIR/README.md); `mvn -B package` here for target/polyport.jar.
 # Every process started here is stopped by PID on exit. Results: OUT/results.txt, one line each.
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")/.." && pwd)"
 ANCHORS="${ANCHORS:-$HERE/../shared/anchors}"; JARP="$HERE/target/polyport.jar"
-OUT="/tmp/polyport-compare-$(date +%Y%m%d-%H%M%S)"; QUICK=0
+OUT="/tmp/polyport-compare-$(date +%Y%m%d-%H%M%S)"; QUICK=0; ROUNDS_ARG=
 while [ $# -gt 0 ]; do
   case "$1" in
     --anchors) ANCHORS="$2"; shift 2 ;;
     --jar) JARP="$2"; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
     --quick) QUICK=1; shift ;;
+    --rounds) ROUNDS_ARG="$2"; shift 2 ;;
     *) sed -n '2,17p' "$0" >&2; exit 2 ;;
   esac
 done
@@ -38,6 +39,7 @@ if [ "$QUICK" = 1 ]; then GN=(5000 20000); CN=(5000 10000); WARM=60000; RN=(2000
 # CreateUser at 1x1: UnaryBench is a fresh JVM whose warm-up runs at 16 in flight, and it used 95-100 % of
 # its core at 1x1 with 5,000 calls (run O): 20,000 calls leave its 1x1 path's compilation a smaller share
 else GN=(10000 50000); CN=(20000 20000); WARM=600000; RN=(3000 20000); SR=5; ROUNDS=3; fi
+ROUNDS="${ROUNDS_ARG:-$ROUNDS}"
 
 start_db() { # LABEL PORT -> DBPID, MURI
   port_free "$2"

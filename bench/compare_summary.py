@@ -1,5 +1,7 @@
 #!/usr/bin/env python3
-"""Median of each figure per target in a bench/compare.sh results file, and Polyport's ratios."""
+"""Median of each figure per target in a bench/compare.sh results file, and Polyport's ratios: of the medians,
+and round by round against grpc-java (the two are measured in turns, so a round's pair shares the machine's
+moment)."""
 import re
 import statistics
 import sys
@@ -27,8 +29,8 @@ for line in open(sys.argv[1]):
         figures[(key, label)].append(float(field(line, 'req/s')))
 
 keys = list(dict.fromkeys(k for k, _ in figures))
-print("| figure (median of runs) | Polyport | grpc-java | FastAPI gateway | Polyport / grpc-java | Polyport / gateway |")
-print("| --- | ---: | ---: | ---: | ---: | ---: |")
+print("| figure (median of runs) | Polyport | grpc-java | FastAPI gateway | Polyport / grpc-java | Polyport / gateway | Polyport / grpc-java by round |")
+print("| --- | ---: | ---: | ---: | ---: | ---: | --- |")
 for key in keys:
     med = {}
     runs = {}
@@ -41,4 +43,11 @@ for key in keys:
         return f"{med[label]:,.0f} ({runs[label]} runs)" if label in med else ""
     def ratio(other):
         return f"{med['polyport'] / med[other]:.2f}x" if 'polyport' in med and other in med else ""
-    print(f"| {key} | {cell('polyport')} | {cell('grpc-java')} | {cell('fastapi-gateway')} | {ratio('grpc-java')} | {ratio('fastapi-gateway')} |")
+    def by_round():
+        ours, theirs = figures.get((key, 'polyport')), figures.get((key, 'grpc-java'))
+        if not ours or not theirs:
+            return ""
+        pairs = [a / b for a, b in zip(ours, theirs)]
+        return (", ".join(f"{r:.2f}" for r in pairs)
+                + f" (median {statistics.median(pairs):.2f}x, {sum(r >= 1 for r in pairs)} of {len(pairs)} at or above 1)")
+    print(f"| {key} | {cell('polyport')} | {cell('grpc-java')} | {cell('fastapi-gateway')} | {ratio('grpc-java')} | {ratio('fastapi-gateway')} | {by_round()} |")
