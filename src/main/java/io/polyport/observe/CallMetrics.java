@@ -19,8 +19,8 @@ import io.vertx.core.Future;
  * whose count is the number of calls) by protocol, operation and status; {@code polyport_active_streams}
  * (streaming calls open) by protocol and operation; {@code polyport_feed_subscribers} (live-feed
  * subscriptions); {@code polyport_connections} (client connections open) and
- * {@code polyport_connections_opened_total}. Labels only take bounded values: protocol names, operation names of the contract (or
- * "other"/"unknown"), HTTP status codes and gRPC status names.
+ * {@code polyport_connections_opened_total}. Labels only take bounded values: protocol names, operation names
+ * of the contract (or "other"/"unknown"), HTTP status codes and gRPC status names.
  */
 final class CallMetrics {
   static final String REQUESTS = "polyport.requests";
