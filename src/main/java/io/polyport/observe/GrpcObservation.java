@@ -14,7 +14,8 @@ import java.util.Map;
 /**
  * The gRPC side of the front door: a call is named by its rpc (only the rpcs of the contract; any other
  * path is "unknown"), and recorded when its HTTP response ends, with its gRPC status. Vert.x's own HTTP
- * metrics see every call as a POST answered 200, whatever its status, hence this.
+ * server metrics (turned off, see {@link Observability}) saw every call as a POST answered 200, whatever its
+ * status, hence this.
  */
 public final class GrpcObservation {
   static final String UNKNOWN = "unknown";
