@@ -11,6 +11,7 @@ import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.polyport.AppConfig;
 import io.polyport.persistence.UserRepository;
+import io.polyport.support.VertxChannels;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -123,10 +124,19 @@ public final class Observability implements Shareable {
     return exchange;
   }
 
-  /** Counts {@code connection} in {@code polyport_connections} until it closes. */
+  /**
+   * Counts {@code connection} in {@code polyport_connections} until its channel closes. The channel, not the
+   * connection's close handler: an HTTP/1.1 connection that becomes a WebSocket is handed to a new Vert.x
+   * connection, and the first one never hears of the close.
+   */
   public void connected(HttpConnection connection) {
     metrics.connectionOpened();
-    connection.closeHandler(v -> metrics.connectionClosed());
+    var channel = VertxChannels.of(connection);
+    if (channel != null) {
+      channel.closeFuture().addListener(closed -> metrics.connectionClosed());
+    } else {
+      connection.closeHandler(v -> metrics.connectionClosed());
+    }
   }
 
   public PrometheusMeterRegistry registry() {
