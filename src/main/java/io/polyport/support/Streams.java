@@ -37,7 +37,12 @@ public final class Streams {
     Promise<Void> done = Promise.promise();
     Future<?>[] lastWrite = {Future.succeededFuture()};
     sink.drainHandler(v -> source.resume());
+    boolean[] failed = {false};
     Handler<Throwable> fail = e -> {
+      // nothing more is read or written while the last write completes
+      failed[0] = true;
+      source.pause();
+      sink.drainHandler(null);
       if (awaitWritten) {
         lastWrite[0].onComplete(written -> done.tryFail(e));
       } else {
@@ -53,11 +58,13 @@ public final class Streams {
       }
     });
     source.handler(item -> {
+      if (failed[0]) {
+        return;
+      }
       U mapped;
       try {
         mapped = map.apply(item);
       } catch (RuntimeException e) {
-        source.pause();
         fail.handle(e);
         return;
       }
