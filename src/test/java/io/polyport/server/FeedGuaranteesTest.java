@@ -212,7 +212,12 @@ class FeedGuaranteesTest {
       assertThat(Scrapes.valueOrZero(after, Scrapes.REQUESTS, cutOff)).as("the client never received that status")
           .isEqualTo(Scrapes.valueOrZero(before, Scrapes.REQUESTS, cutOff));
       own.close().await();
+      // the reader's call is over on the server before the next test takes its counts
+      Map<String, String> watchCancelled = Scrapes.call("grpc", "WatchUsers", "CANCELLED");
+      double readersCancelled = Scrapes.valueOrZero(after, Scrapes.REQUESTS, watchCancelled);
       readerCall[0].cancel("done", null);
+      Scrapes.until(app, "the reader's call ended", t -> Scrapes.valueOrZero(t, "polyport_feed_subscribers", Map.of()) == subscribers
+          && Scrapes.valueOrZero(t, Scrapes.REQUESTS, watchCancelled) == readersCancelled + 1);
       assertThat(logs.errors()).isEmpty();
     }
   }
