@@ -26,8 +26,8 @@ while [ $# -gt 0 ]; do
     --jar) JARP="$2"; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
     --quick) QUICK=1; shift ;;
-    --rounds) ROUNDS_ARG="$2"; shift 2 ;;
-    *) sed -n '2,17p' "$0" >&2; exit 2 ;;
+    --rounds) ROUNDS_ARG="$2"; [[ "$2" =~ ^[1-9][0-9]*$ ]] || { echo "--rounds takes a positive count" >&2; exit 2; }; shift 2 ;;
+    *) sed -n '2,18p' "$0" >&2; exit 2 ;;
   esac
 done
 {

@@ -47,6 +47,9 @@ for key in keys:
         ours, theirs = figures.get((key, 'polyport')), figures.get((key, 'grpc-java'))
         if not ours or not theirs:
             return ""
+        if len(ours) != len(theirs) or 0 in theirs:
+            # a measurement that failed leaves no line: the rounds can no longer be paired by position
+            return f"unpaired ({len(ours)} against {len(theirs)} figures)"
         pairs = [a / b for a, b in zip(ours, theirs)]
         return (", ".join(f"{r:.2f}" for r in pairs)
                 + f" (median {statistics.median(pairs):.2f}x, {sum(r >= 1 for r in pairs)} of {len(pairs)} at or above 1)")
