@@ -16,47 +16,21 @@ public final class Streams {
   /**
    * Writes every item of {@code source}, mapped, to {@code sink}, pausing the source while the sink's
    * write queue is full. The future completes when the source ends (the sink is not ended: the caller
-   * decides how to finish) and fails when the source fails or the mapping throws.
+   * decides how to finish) and fails when the source fails or the mapping throws; from then on nothing more
+   * is read or written.
    */
   public static <T, U> Future<Void> pump(ReadStream<T> source, WriteStream<U> sink, Function<T, U> map) {
-    return pump(source, sink, map, false);
-  }
-
-  /**
-   * The same, but the future completes (on the source's end) or fails (on its failure) only once the last
-   * write has completed (written, or failed because the sink closed): what the caller writes next, an end or
-   * an error, does not queue behind items the sink still holds. Not for a sink that holds a write until the
-   * next one or its end.
-   */
-  public static <T, U> Future<Void> pumpWritten(ReadStream<T> source, WriteStream<U> sink, Function<T, U> map) {
-    return pump(source, sink, map, true);
-  }
-
-  private static <T, U> Future<Void> pump(ReadStream<T> source, WriteStream<U> sink, Function<T, U> map,
-                                          boolean awaitWritten) {
     Promise<Void> done = Promise.promise();
-    Future<?>[] lastWrite = {Future.succeededFuture()};
-    sink.drainHandler(v -> source.resume());
     boolean[] failed = {false};
+    sink.drainHandler(v -> source.resume());
     Handler<Throwable> fail = e -> {
-      // nothing more is read or written while the last write completes
       failed[0] = true;
       source.pause();
       sink.drainHandler(null);
-      if (awaitWritten) {
-        lastWrite[0].onComplete(written -> done.tryFail(e));
-      } else {
-        done.tryFail(e);
-      }
+      done.tryFail(e);
     };
     source.exceptionHandler(fail);
-    source.endHandler(v -> {
-      if (awaitWritten) {
-        lastWrite[0].onComplete(written -> done.tryComplete());
-      } else {
-        done.tryComplete();
-      }
-    });
+    source.endHandler(done::tryComplete);
     source.handler(item -> {
       if (failed[0]) {
         return;
@@ -68,11 +42,22 @@ public final class Streams {
         fail.handle(e);
         return;
       }
-      lastWrite[0] = sink.write(mapped);
+      sink.write(mapped);
       if (sink.writeQueueFull()) {
         source.pause();
       }
     });
     return done.future();
+  }
+
+  /**
+   * The same, but the future completes (on the source's end) or fails (on its failure) only once the last
+   * write has completed (written, or failed because the sink closed, see {@link MappedWriteStream#written}):
+   * what the caller writes next, an end or an error, does not queue behind items the sink still holds. Not
+   * for a sink that holds a write until the next one or its end.
+   */
+  public static <T, U> Future<Void> pumpWritten(ReadStream<T> source, WriteStream<U> sink, Function<T, U> map) {
+    var tracked = new MappedWriteStream<U, U>(sink, Function.identity());
+    return pump(source, tracked, map).eventually(tracked::written);
   }
 }
