@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Level;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.polyport.grpc.GrpcErrors;
+import io.polyport.persistence.embedded.EmbeddedMongo;
 import io.polyport.rest.RestErrors;
 import io.polyport.testing.Await;
 import io.polyport.testing.LogCapture;
@@ -17,6 +18,7 @@ import io.polyport.users.v1.WatchUsersRequest;
 import io.polyport.testing.GrpcWebFrames;
 import io.polyport.users.v1.UserServiceGrpcService;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.net.NetClient;
@@ -33,7 +35,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -175,34 +179,56 @@ class ClientGoneTest {
   /**
    * Unary calls whose client is killed while the call is at the database (the connection closes, no reset):
    * each is counted as CANCELLED, and its late answer is dropped without an ERROR (Vert.x 5.0.7 logs a
-   * NullPointerException for trailers written to a closed stream).
+   * NullPointerException for trailers written to a closed stream). The database is stalled, so every call is
+   * still there when its connection closes (a fast database could otherwise answer first).
    */
   @Test
   void aUnaryAnswerAfterTheConnectionDroppedIsNoError() {
     String tag = "drop" + UUID.randomUUID().toString().substring(0, 8);
     int calls = 5;
-    for (int i = 0; i < calls; i++) {
-      // a client per call: a pooled connection closed by the call before would be reused
-      HttpClient http = app.h2Client();
-      HttpClientRequest request = app.grpcRequest(http, UserServiceGrpcService.CreateUser.fullMethodName());
-      request.end(GrpcWebFrames.frame(newUser(tag, i).toByteArray())).await();
-      request.connection().close().await();
-      http.close().await();
+    EmbeddedMongo db = EmbeddedMongo.start(EmbeddedMongo.MEMORY, 0);
+    TestApp own = TestApp.start(new JsonObject().put("mongo", new JsonObject()
+        .put("uri", db.connectionString()).put("timeoutMs", 20_000)));
+    try {
+      db.stall();
+      Map<String, String> creates = Map.of("kind", "create");
+      double before = Scrapes.valueOrZero(Scrapes.scrape(own), "polyport_db_calls_total", creates);
+      List<HttpClient> clients = new ArrayList<>();
+      List<HttpClientRequest> requests = new ArrayList<>();
+      for (int i = 0; i < calls; i++) {
+        // a client per call: a pooled connection closed by the call before would be reused
+        HttpClient http = own.h2Client();
+        HttpClientRequest request = own.grpcRequest(http, UserServiceGrpcService.CreateUser.fullMethodName());
+        request.end(GrpcWebFrames.frame(newUser(tag, i).toByteArray())).await();
+        clients.add(http);
+        requests.add(request);
+      }
+      Scrapes.until(own, "every create waiting on the database",
+          t -> Scrapes.valueOrZero(t, "polyport_db_calls_total", creates) == before + calls);
+      for (int i = 0; i < calls; i++) {
+        requests.get(i).connection().close().await();
+        clients.get(i).close().await();
+      }
+      db.unstall();
+      Map<String, String> cancelled = Scrapes.call("grpc", "CreateUser", "CANCELLED");
+      Map<String, String> answered = Scrapes.call("grpc", "CreateUser", "OK");
+      String counted = Scrapes.until(own, "every call counted", t -> Scrapes.valueOrZero(t, Scrapes.REQUESTS, cancelled)
+          + Scrapes.valueOrZero(t, Scrapes.REQUESTS, answered) == calls);
+      assertThat(Scrapes.valueOrZero(counted, Scrapes.REQUESTS, cancelled)).as("calls cut off before their answer")
+          .isPositive();
+      // every create has been stored (the list of their tag has them all); then round trips through the server
+      // and the database, for the stored creates' answers (dropped or not) to have been handled meanwhile
+      var tagged = ListUsersRequest.newBuilder().setTag(tag).build();
+      Await.until(own.vertx, "every create stored", () -> count(own.blocking().listUsers(tagged)) == calls);
+      for (int round = 0; round < 40; round++) {
+        assertThat(count(own.blocking().listUsers(tagged))).isEqualTo(calls);
+      }
+      assertThat(everything.errors()).isEmpty();
+    } finally {
+      db.unstall();
+      own.close();
+      db.close();
     }
-    Map<String, String> cancelled = Scrapes.call("grpc", "CreateUser", "CANCELLED");
-    Map<String, String> answered = Scrapes.call("grpc", "CreateUser", "OK");
-    String counted = Scrapes.until(app, "every call counted", t -> Scrapes.valueOrZero(t, Scrapes.REQUESTS, cancelled)
-        + Scrapes.valueOrZero(t, Scrapes.REQUESTS, answered) == calls);
-    assertThat(Scrapes.valueOrZero(counted, Scrapes.REQUESTS, cancelled)).as("calls cut off before their answer")
-        .isPositive();
-    // every create has been stored (the list of their tag has them all); then round trips through the server
-    // and the database, for the stored creates' answers (dropped or not) to have been handled meanwhile
-    var tagged = ListUsersRequest.newBuilder().setTag(tag).build();
-    Await.until(app.vertx, "every create stored", () -> count(app.blocking().listUsers(tagged)) == calls);
-    for (int round = 0; round < 40; round++) {
-      assertThat(count(app.blocking().listUsers(tagged))).isEqualTo(calls);
-    }
-    assertThat(everything.errors()).isEmpty();
   }
 
   private static int count(Iterator<?> users) {
