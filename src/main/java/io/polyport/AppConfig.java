@@ -69,7 +69,7 @@ public record AppConfig(Http http, Mongo mongo, Limits limits, Feed feed, Tls tl
    * memory) on loopback port {@code embeddedPort} (0 = any free port).
    */
   public record Mongo(String uri, String database, String dataDir, int embeddedPort,
-                      Duration startTimeout, Duration timeout, int poolSize, int inFlightPerLoop) {
+                      Duration startTimeout, Duration timeout, int poolSize, int inFlightPerLoop, int ioThreads) {
     public boolean embedded() {
       return uri == null;
     }
@@ -133,7 +133,8 @@ public record AppConfig(Http http, Mongo mongo, Limits limits, Feed feed, Tls tl
         Duration.ofMillis(k.longValue("mongo.startTimeoutMs", "MONGO_START_TIMEOUT_MS", 10_000, 100, 600_000)),
         Duration.ofMillis(k.longValue("mongo.timeoutMs", "MONGO_TIMEOUT_MS", 2_000, 100, 600_000)),
         k.integer("mongo.poolSize", "MONGO_POOL_SIZE", 100, 1, 10_000),
-        k.integer("mongo.inFlightPerLoop", "MONGO_IN_FLIGHT_PER_LOOP", 2, 0, 10_000));
+        k.integer("mongo.inFlightPerLoop", "MONGO_IN_FLIGHT_PER_LOOP", 2, 0, 10_000),
+        k.integer("mongo.ioThreads", "MONGO_IO_THREADS", 1, 1, 256));
     var limits = new Limits(
         k.integer("limits.grpcMaxMessageBytes", "GRPC_MAX_MESSAGE_BYTES", 4 * 1024 * 1024, 1024, 64 * 1024 * 1024),
         k.longValue("limits.restMaxBodyBytes", "REST_MAX_BODY_BYTES", 1024 * 1024, 1024, 64L * 1024 * 1024),

@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
  * it is closed after they answer). The driver keeps its own transport (NIO.2 channels, its own threads): on
  * Netty channels sharing the Vert.x event loops, every BSON read went through Netty's composite-buffer
  * checks, and 1M-user lists ran 130-150k users/s against 165-181k on its own transport (unary calls and
- * imports the same either way; docs/benchmarks.md).
+ * imports the same either way; docs/benchmarks.md). Its replies are completed on the threads that poll
+ * for them ({@link #completeWherePolled}).
  */
 public final class MongoConnections {
   /** The driver's shortest connect timeout: it is also the read limit of its heartbeats (see {@link #settings}). */
@@ -27,10 +28,30 @@ public final class MongoConnections {
 
   public static MongoClient create(AppConfig.Mongo config, String uri, ConnectionPoolListener poolListener,
                                    CommandsInFlight commands) {
+    completeWherePolled(config.ioThreads());
     return MongoClients.create(MongoClientSettings.builder(settings(config, uri))
         .applyToConnectionPoolSettings(pool -> pool.addConnectionPoolListener(poolListener).addConnectionPoolListener(commands))
         .addCommandListener(commands)
         .build());
+  }
+
+  /**
+   * The driver's NIO.2 channels live in the JVM's default channel group. Left as it is, that group has an
+   * internal thread that polls too and hands each completion it picks up to another thread of its pool: one more
+   * thread wake-up on a reply, on the path of every database call. With no internal thread and {@code threads}
+   * pool threads, the thread that polls a completion runs it (a 1x1 GetUser's driver I/O threads cost 43 µs
+   * instead of 59 in a profile; docs/benchmarks.md). The settings are the JDK's, read when the group is first
+   * made, so they hold for the whole process; one given on the command line (-D) is left as it is.
+   */
+  public static void completeWherePolled(int threads) {
+    setIfAbsent("sun.nio.ch.internalThreadPoolSize", "0");
+    setIfAbsent("java.nio.channels.DefaultThreadPool.initialSize", Integer.toString(threads));
+  }
+
+  private static void setIfAbsent(String property, String value) {
+    if (System.getProperty(property) == null) {
+      System.setProperty(property, value);
+    }
   }
 
   /**
