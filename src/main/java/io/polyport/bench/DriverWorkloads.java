@@ -5,8 +5,9 @@ import com.mongodb.MongoClientSettings;
 import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.reactivestreams.client.MongoClient;
 import com.mongodb.reactivestreams.client.MongoClients;
-import io.polyport.persistence.MongoConnections;
 import com.mongodb.reactivestreams.client.MongoCollection;
+import io.polyport.AppConfig;
+import io.polyport.persistence.MongoConnections;
 import io.polyport.persistence.MongoUserRepository;
 import io.polyport.support.Publishers;
 import io.vertx.core.Future;
@@ -36,7 +37,7 @@ final class DriverWorkloads implements AutoCloseable {
   DriverWorkloads(Vertx vertx, String uri, String database, int batchSize) {
     this.vertx = vertx;
     // the driver alone gets the server's transport setting: a baseline it would beat by that alone says nothing
-    MongoConnections.completeWherePolled(1);
+    MongoConnections.completeWherePolled(AppConfig.Mongo.DEFAULT_IO_THREADS);
     this.driver = MongoClients.create(MongoClientSettings.builder().applyConnectionString(new ConnectionString(uri))
         .applicationName("polyport-bench").build());
     this.users = driver.getDatabase(database).getCollection(COLLECTION);

@@ -6,6 +6,8 @@ import com.mongodb.event.ConnectionPoolListener;
 import com.mongodb.reactivestreams.client.MongoClient;
 import com.mongodb.reactivestreams.client.MongoClients;
 import io.polyport.AppConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.TimeUnit;
 
@@ -20,6 +22,7 @@ import java.util.concurrent.TimeUnit;
  * for them ({@link #completeWherePolled}).
  */
 public final class MongoConnections {
+  private static final Logger LOG = LoggerFactory.getLogger(MongoConnections.class);
   /** The driver's shortest connect timeout: it is also the read limit of its heartbeats (see {@link #settings}). */
   static final long MIN_CONNECT_TIMEOUT_MS = 10_000;
 
@@ -39,9 +42,20 @@ public final class MongoConnections {
    * The driver's NIO.2 channels live in the JVM's default channel group. Left as it is, that group has an
    * internal thread that polls too and hands each completion it picks up to another thread of its pool: one more
    * thread wake-up on a reply, on the path of every database call. With no internal thread and {@code threads}
-   * pool threads, the thread that polls a completion runs it (a 1x1 GetUser's driver I/O threads cost 43 µs
-   * instead of 59 in a profile; docs/benchmarks.md). The settings are the JDK's, read when the group is first
-   * made, so they hold for the whole process; one given on the command line (-D) is left as it is.
+   * pool threads, the thread that polls a reply completes it (a 1x1 GetUser's driver I/O threads cost 43 µs
+   * instead of 59 in a profile; docs/benchmarks.md). A write that completes at once on the driver's own
+   * connection-checkout thread is still handed to a pool thread, which that thread is not.
+   * <ul>
+   * <li>The settings are the JDK's ({@code sun.nio.ch.internalThreadPoolSize} an OpenJDK internal one), read when
+   * the process makes its first channel group, so they hold for the whole process; one given with -D is left as
+   * it is (and a warning logged).</li>
+   * <li>Every reply of every connection is completed on these threads, its decoding and the driver's heartbeats
+   * included: nothing run on them may block (Polyport's subscribers only hand results to their event loop).</li>
+   * <li>A channel group made with {@code AsynchronousChannelGroup.withThreadPool} (as the driver does when given
+   * its own executor in {@code TransportSettings}) polls only with internal threads, so it would never complete
+   * anything in this process: nothing here makes one.</li>
+   * <li>TLS connections use the driver's own TLS channels and selector thread: the settings do not touch them.</li>
+   * </ul>
    */
   public static void completeWherePolled(int threads) {
     setIfAbsent("sun.nio.ch.internalThreadPoolSize", "0");
@@ -49,8 +63,12 @@ public final class MongoConnections {
   }
 
   private static void setIfAbsent(String property, String value) {
-    if (System.getProperty(property) == null) {
+    String given = System.getProperty(property);
+    if (given == null) {
       System.setProperty(property, value);
+    } else if (!given.equals(value)) {
+      LOG.warn("{} is {} (given with -D or by an earlier client), not {}: the driver's threads are as it says",
+          property, given, value);
     }
   }
 

@@ -6,6 +6,7 @@ import com.mongodb.client.model.changestream.ChangeStreamDocument;
 import com.mongodb.reactivestreams.client.ChangeStreamPublisher;
 import com.mongodb.reactivestreams.client.MongoClient;
 import com.mongodb.reactivestreams.client.MongoClients;
+import io.polyport.AppConfig;
 import io.polyport.persistence.MongoConnections;
 import org.bson.Document;
 import org.reactivestreams.Publisher;
@@ -28,7 +29,7 @@ final class Driver {
   /** A client that fails fast when the server is gone, and tells {@code commands} what it sends. */
   static MongoClient client(String connectionString, Commands commands) {
     // the transport setting of the product's clients, which holds for the whole process once its first client starts
-    MongoConnections.completeWherePolled(1);
+    MongoConnections.completeWherePolled(AppConfig.Mongo.DEFAULT_IO_THREADS);
     return MongoClients.create(MongoClientSettings.builder()
         .applyConnectionString(new ConnectionString(connectionString))
         .applyToClusterSettings(cluster -> cluster.serverSelectionTimeout(3, TimeUnit.SECONDS))
