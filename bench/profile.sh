@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# A CPU profile of one server at one call in flight: where each of its threads spends its time per call.
+#
+#   bench/profile.sh [--anchors DIR] [--server JAR|grpc-java] [--flags "JVM FLAGS"] [--rpc get|create]
+#                    [-n CALLS] [--out DIR]
+#
+# The server (default target/polyport.jar) and its MongoStandalone on core 1, the load on core 0, as in
+# compare.sh; 10,000 users, a warm-up of 600,000 GetUser at 4x16 and 20,000 at 1x1 (and 40,000 + 10,000
+# CreateUser for --rpc create); then async-profiler 4.1 (fetched from Maven Central into ~/.m2 by
+# `mvn dependency:copy`) is attached for n (20,000) calls at 1x1: event cpu, 1 ms, per thread, kernel frames
+# included. CreateUser is driven by the anchors' UnaryBench, whose own warm-up of 10,000 calls at 16 in flight
+# falls inside the profile. OUT/cpu.collapsed holds the stacks; OUT/threads.txt the µs of CPU per call of
+# each thread, and how much of it is user code or system calls.
+set -euo pipefail
+HERE="$(cd "$(dirname "$0")/.." && pwd)"
+ANCHORS="${ANCHORS:-$HERE/../shared/anchors}"; JARP="$HERE/target/polyport.jar"
+SERVER="$JARP"; FLAGS=""; RPC=get; N=20000; OUT="/tmp/polyport-profile-$(date +%Y%m%d-%H%M%S)"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --anchors) ANCHORS="$2"; shift 2 ;;
+    --server) SERVER="$2"; shift 2 ;;
+    --flags) FLAGS="$2"; shift 2 ;;
+    --rpc) RPC="$2"; [ "$2" = get ] || [ "$2" = create ] || { echo "--rpc get|create" >&2; exit 2; }; shift 2 ;;
+    -n) N="$2"; shift 2 ;;
+    --out) OUT="$2"; shift 2 ;;
+    *) sed -n '2,13p' "$0" >&2; exit 2 ;;
+  esac
+done
+[ "$SERVER" = grpc-java ] || [ -f "$SERVER" ] || { echo "missing $SERVER" >&2; exit 1; }
+{
+source "$HERE/bench/common.sh"
+SCPU=1; LCPU=0
+AP_DIR="$OUT/async-profiler"
+(cd "$OUT" && mvn -q dependency:copy -Dartifact=tools.profiler:async-profiler:4.1:jar:linux-x64 -DoutputDirectory="$AP_DIR" >/dev/null)
+(cd "$AP_DIR" && unzip -o -q ./*.jar)
+AP_LIB="$AP_DIR/linux-x64/libasyncProfiler.so"; [ -f "$AP_LIB" ] || { echo "no $AP_LIB" >&2; exit 1; }
+cat >"$OUT/Attach.java" <<'JAVA'
+public class Attach {
+  public static void main(String[] a) throws Exception {
+    var vm = com.sun.tools.attach.VirtualMachine.attach(a[0]);
+    try { vm.loadAgentPath(a[1], a[2]); } finally { vm.detach(); }
+  }
+}
+JAVA
+javac -d "$OUT" "$OUT/Attach.java"
+attach() { java -cp "$OUT" Attach "$1" "$AP_LIB" "$2" >/dev/null; }
+
+port_free 17141; port_free 19141
+start_bg "$OUT/db.log" taskset -c "$SCPU" java -XX:+UseParallelGC -Xms256m -Xmx2g -cp "$JAR" anchors.db.MongoStandalone --port 17141 --memory
+DBPID="$BG_PID"; wait_port 127.0.0.1 17141 60 "$DBPID" || { cat "$OUT/db.log" >&2; exit 1; }
+DEBUG_FLAGS=(-XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints)
+if [ "$SERVER" = grpc-java ]; then
+  # shellcheck disable=SC2086
+  start_bg "$OUT/server.log" taskset -c "$SCPU" java -XX:+UseParallelGC -Xms1g -Xmx1g "${DEBUG_FLAGS[@]}" $FLAGS -jar "$JAR" \
+    --port 19141 --executor direct --mongo-uri mongodb://127.0.0.1:17141
+else
+  # shellcheck disable=SC2086
+  start_bg "$OUT/server.log" env MONGO_URI=mongodb://127.0.0.1:17141 PORT=19141 taskset -c "$SCPU" \
+    java -XX:+UseParallelGC -Xms1g -Xmx1g "${DEBUG_FLAGS[@]}" $FLAGS -jar "$SERVER"
+fi
+SPID="$BG_PID"; wait_port 127.0.0.1 19141 90 "$SPID" || { cat "$OUT/server.log" >&2; exit 1; }
+say "# profile $(date -u +%FT%TZ) server=$SERVER flags=$FLAGS rpc=$RPC n=$N polyport=$(revision)"
+T=127.0.0.1:19141
+taskset -c "$LCPU" "$PY" "$BENCH_DIR/grpc_tool.py" preload --target "$T" -n 10000 --deadline 120 >/dev/null
+ID="$(taskset -c "$LCPU" "$PY" "$BENCH_DIR/grpc_tool.py" first-id --target "$T" --deadline 20)"
+"$BENCH_DIR/grpc_unary.sh" "$T" get -c 4 -m 16 -n 600000 --id "$ID" --cpu "$LCPU" >/dev/null
+"$BENCH_DIR/grpc_unary.sh" "$T" get -c 1 -m 1 -n 20000 --id "$ID" --cpu "$LCPU" >/dev/null
+if [ "$RPC" = create ]; then
+  "$BENCH_DIR/grpc_unary.sh" "$T" create -c 4 -m 16 -n 40000 --tool java --cpu "$LCPU" >/dev/null
+  "$BENCH_DIR/grpc_unary.sh" "$T" create -c 1 -m 1 -n 10000 --tool java --cpu "$LCPU" >/dev/null
+fi
+attach "$SPID" "start,event=cpu,interval=1ms,threads"
+if [ "$RPC" = create ]; then
+  say "$("$BENCH_DIR/grpc_unary.sh" "$T" create -c 1 -m 1 -n "$N" --tool java --cpu "$LCPU" --server-pids "$SPID" --db-pids "$DBPID")"
+else
+  say "$("$BENCH_DIR/grpc_unary.sh" "$T" get -c 1 -m 1 -n "$N" --id "$ID" --cpu "$LCPU" --server-pids "$SPID" --db-pids "$DBPID")"
+fi
+attach "$SPID" "stop,file=$OUT/cpu.collapsed,collapsed"
+"$PY" - "$OUT/cpu.collapsed" "$N" <<'PY' | tee "$OUT/threads.txt" | tee -a "$RES"
+import collections, re, sys
+calls = int(sys.argv[2])
+syscalls = ("epoll_wait", "EPoll.wait", "writev", "SocketChannelImpl.write", "SocketChannelImpl.read", "Unsafe.park",
+            "unpark", "IOUtil.write", "IOUtil.read", "Native.", "EventFD", "futex")
+total, user = collections.Counter(), collections.Counter()
+for line in open(sys.argv[1]):
+    stack, count = line.rstrip().rsplit(" ", 1)
+    frames = stack.split(";")
+    thread = re.sub(r"\d+", "N", frames[0])
+    total[thread] += int(count)
+    if not any(s in f for f in frames for s in syscalls) and not frames[-1].endswith("_[k]"):
+        user[thread] += int(count)
+print(f"# µs of CPU per call (1 ms samples / {calls} calls): thread, all, of which user code outside system calls")
+for thread, count in total.most_common(8):
+    print(f"{count * 1000 / calls:8.1f} {user[thread] * 1000 / calls:8.1f}  {thread}")
+PY
+say "# done: $OUT/cpu.collapsed"
+exit 0
+}
