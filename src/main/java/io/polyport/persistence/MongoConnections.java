@@ -23,6 +23,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class MongoConnections {
   private static final Logger LOG = LoggerFactory.getLogger(MongoConnections.class);
+  /** The JDK's settings of its default NIO.2 channel group (see {@link #completeWherePolled}). */
+  private static final String INTERNAL_THREADS = "sun.nio.ch.internalThreadPoolSize";
+  private static final String POOL_THREADS = "java.nio.channels.DefaultThreadPool.initialSize";
   /** The driver's shortest connect timeout: it is also the read limit of its heartbeats (see {@link #settings}). */
   static final long MIN_CONNECT_TIMEOUT_MS = 10_000;
 
@@ -58,8 +61,22 @@ public final class MongoConnections {
    * </ul>
    */
   public static void completeWherePolled(int threads) {
-    setIfAbsent("sun.nio.ch.internalThreadPoolSize", "0");
-    setIfAbsent("java.nio.channels.DefaultThreadPool.initialSize", Integer.toString(threads));
+    setIfAbsent(INTERNAL_THREADS, "0");
+    setIfAbsent(POOL_THREADS, Integer.toString(threads));
+    if ("0".equals(System.getProperty(INTERNAL_THREADS)) && !polling(System.getProperty(POOL_THREADS))) {
+      // the group would have no thread polling: the driver could not even connect
+      throw new IllegalStateException(POOL_THREADS + "=" + System.getProperty(POOL_THREADS) + " with " + INTERNAL_THREADS
+          + "=0 leaves the database connections unpolled: give it at least 1 (or leave both to mongo.ioThreads)");
+    }
+  }
+
+  /** Whether the default group gets polling threads from this initial size (the JDK reads it with decode; negative = cores). */
+  private static boolean polling(String initialSize) {
+    try {
+      return Integer.decode(initialSize.trim()) != 0;
+    } catch (NumberFormatException e) {
+      return false;
+    }
   }
 
   private static void setIfAbsent(String property, String value) {

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The driver's settings: the connection string's, then the configured pool size and timeouts over them; the
@@ -30,6 +31,25 @@ class MongoSettingsTest {
 
     var slow = settings(Map.of("MONGO_TIMEOUT_MS", "30000"), "mongodb://h");
     assertThat(slow.getSocketSettings().getConnectTimeout(TimeUnit.MILLISECONDS)).isEqualTo(30000);
+  }
+
+  @Test
+  void aDriverThreadSettingThatWouldLeaveNoThreadPollingIsRefused() {
+    String property = "java.nio.channels.DefaultThreadPool.initialSize";
+    String before = System.getProperty(property);
+    System.setProperty(property, "0");
+    try {
+      assertThatThrownBy(() -> MongoConnections.completeWherePolled(1))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining(property + "=0")
+          .hasMessageContaining("unpolled");
+    } finally {
+      if (before == null) {
+        System.clearProperty(property);
+      } else {
+        System.setProperty(property, before);
+      }
+    }
   }
 
   @Test
