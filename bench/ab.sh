@@ -31,36 +31,18 @@ done
 for j in "$A_JAR" "$B_JAR"; do [ "$j" = grpc-java ] || [ -f "$j" ] || { echo "missing $j" >&2; exit 1; }; done
 {
 source "$HERE/bench/common.sh"
-SCPU=1; LCPU=0
-start_side() { # LABEL JAR FLAGS DBPORT PORT -> SPID, DBPID
-  local label="$1" jar="$2" flags="$3" dbport="$4" port="$5"
-  port_free "$dbport"; port_free "$port"
-  start_bg "$OUT/$label-db.log" taskset -c "$SCPU" java -XX:+UseParallelGC -Xms256m -Xmx2g -cp "$JAR" anchors.db.MongoStandalone --port "$dbport" --memory
-  DBPID="$BG_PID"; wait_port 127.0.0.1 "$dbport" 60 "$DBPID" || { cat "$OUT/$label-db.log" >&2; exit 1; }
-  if [ "$jar" = grpc-java ]; then
-    # shellcheck disable=SC2086
-    start_bg "$OUT/$label.log" taskset -c "$SCPU" java -XX:+UseParallelGC -Xms1g -Xmx1g $flags -jar "$JAR" --port "$port" \
-      --executor direct --mongo-uri "mongodb://127.0.0.1:$dbport"
-  else
-    # shellcheck disable=SC2086
-    start_bg "$OUT/$label.log" env MONGO_URI="mongodb://127.0.0.1:$dbport" PORT="$port" taskset -c "$SCPU" \
-      java -XX:+UseParallelGC -Xms1g -Xmx1g $flags -jar "$jar"
-  fi
-  SPID="$BG_PID"; wait_port 127.0.0.1 "$port" 90 "$SPID" || { cat "$OUT/$label.log" >&2; exit 1; }
-  say "# $label: $jar $flags pid=$SPID port=$port"
-}
+source "$HERE/bench/pinned.sh"
 say "# ab $(date -u +%FT%TZ) host=$(hostname) cores=$(nproc) polyport=$(revision) rounds=$ROUNDS"
-start_side a "$A_JAR" "$A_FLAGS" 17131 19131; PA="$SPID"; DA="$DBPID"
-start_side b "$B_JAR" "$B_FLAGS" 17132 19132; PB="$SPID"; DB="$DBPID"
+# shellcheck disable=SC2086 # the flags are words
+{ start_db a 17131; DA="$DBPID"; start_java_server a 19131 "$A_JAR" "$MURI" $A_FLAGS; PA="$SPID"; }
+# shellcheck disable=SC2086
+{ start_db b 17132; DB="$DBPID"; start_java_server b 19132 "$B_JAR" "$MURI" $B_FLAGS; PB="$SPID"; }
+say "# a: $A_JAR $A_FLAGS; b: $B_JAR $B_FLAGS"
 declare -A ID
 for t in "a 19131" "b 19132"; do
   read -r label port <<<"$t"
-  taskset -c "$LCPU" "$PY" "$BENCH_DIR/grpc_tool.py" preload --target "127.0.0.1:$port" -n 10000 --deadline 120 >/dev/null
-  ID[$label]="$(taskset -c "$LCPU" "$PY" "$BENCH_DIR/grpc_tool.py" first-id --target "127.0.0.1:$port" --deadline 20)"
-  "$BENCH_DIR/grpc_unary.sh" "127.0.0.1:$port" get -c 4 -m 16 -n 600000 --id "${ID[$label]}" --cpu "$LCPU" >/dev/null || true
-  "$BENCH_DIR/grpc_unary.sh" "127.0.0.1:$port" get -c 1 -m 1 -n 20000 --id "${ID[$label]}" --cpu "$LCPU" >/dev/null || true
-  "$BENCH_DIR/grpc_unary.sh" "127.0.0.1:$port" create -c 4 -m 16 -n 20000 --tool java --cpu "$LCPU" >/dev/null || true
-  "$BENCH_DIR/grpc_unary.sh" "127.0.0.1:$port" create -c 1 -m 1 -n 5000 --tool java --cpu "$LCPU" >/dev/null || true
+  users_and_id "127.0.0.1:$port"; ID[$label]="$FIRST_ID"
+  warm_up "127.0.0.1:$port" "$FIRST_ID" 600000
 done
 for round in $(seq "$ROUNDS"); do
   for t in "a 19131 $PA $DA" "b 19132 $PB $DB"; do

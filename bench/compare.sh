@@ -32,28 +32,13 @@ while [ $# -gt 0 ]; do
 done
 {
 source "$HERE/bench/common.sh"
-SCPU=1; LCPU=0
-JAVA_OPTS=(-XX:+UseParallelGC -Xms1g -Xmx1g)
-DB_OPTS=(-XX:+UseParallelGC -Xms256m -Xmx2g)
+source "$HERE/bench/pinned.sh"
 if [ "$QUICK" = 1 ]; then GN=(5000 20000); CN=(5000 10000); WARM=60000; RN=(2000 8000); SR=3; ROUNDS=1
 # CreateUser at 1x1: UnaryBench is a fresh JVM whose warm-up runs at 16 in flight, and it used 95-100 % of
 # its core at 1x1 with 5,000 calls (run O): 20,000 calls leave its 1x1 path's compilation a smaller share
 else GN=(10000 50000); CN=(20000 20000); WARM=600000; RN=(3000 20000); SR=5; ROUNDS=3; fi
 ROUNDS="${ROUNDS_ARG:-$ROUNDS}"
 
-start_db() { # LABEL PORT -> DBPID, MURI
-  port_free "$2"
-  start_bg "$OUT/$1-db.log" taskset -c "$SCPU" java "${DB_OPTS[@]}" -cp "$JAR" anchors.db.MongoStandalone --port "$2" --memory
-  DBPID="$BG_PID"; wait_port 127.0.0.1 "$2" 60 "$DBPID" || { cat "$OUT/$1-db.log" >&2; exit 1; }
-  MURI="mongodb://127.0.0.1:$2"
-}
-start_server() { # LABEL PORT CMD... -> SPID
-  local label="$1" port="$2"; shift 2
-  port_free "$port"
-  start_bg "$OUT/$label.log" taskset -c "$SCPU" "$@"
-  SPID="$BG_PID"; wait_port 127.0.0.1 "$port" 90 "$SPID" || { cat "$OUT/$label.log" >&2; exit 1; }
-  say "# started $label pid=$SPID on cpu $SCPU, port $port"
-}
 stop_server() { stop_pid "$1"; forget_pid "$1"; }
 measure() { wait_quiet 60 15 >/dev/null; say "$("$@" || true)"; }
 
@@ -72,22 +57,16 @@ say "# $(h2load --version | head -1); $(java -version 2>&1 | head -1)"
 # their figures are taken in turns (Polyport, grpc-java, Polyport, ...) so that whatever else slows the
 # machine down for a while (this is a VM) lands on both, and every figure is taken ROUNDS times.
 start_db polyport 17081; D1="$DBPID"
-start_server polyport 19081 env MONGO_URI="$MURI" PORT=19081 java "${JAVA_OPTS[@]}" -jar "$JARP"
+start_java_server polyport 19081 "$JARP" "$MURI"
 P1="$SPID"
 start_db grpc-java 17082; D2="$DBPID"
-start_server grpc-java 19082 java "${JAVA_OPTS[@]}" -jar "$JAR" --port 19082 --executor direct --mongo-uri "$MURI"
+start_java_server grpc-java 19082 grpc-java "$MURI"
 P2="$SPID"
 declare -A ID
 for t in "polyport 19081" "grpc-java 19082"; do
   read -r label port <<<"$t"
-  say "# $label $(taskset -c "$LCPU" "$PY" "$BENCH_DIR/grpc_tool.py" preload --target "127.0.0.1:$port" -n 10000 --deadline 120)"
-  ID[$label]="$(taskset -c "$LCPU" "$PY" "$BENCH_DIR/grpc_tool.py" first-id --target "127.0.0.1:$port" --deadline 20)"
-  # JIT warm-up at full load (a JVM pinned to one core compiles on the core it serves from; on the 2-core VM
-  # Polyport's 4x16 rate rose for ~600,000 calls), then at one call in flight, a path of its own
-  "$BENCH_DIR/grpc_unary.sh" "127.0.0.1:$port" get -c 4 -m 16 -n "$WARM" --id "${ID[$label]}" --cpu "$LCPU" >/dev/null || true
-  "$BENCH_DIR/grpc_unary.sh" "127.0.0.1:$port" get -c 1 -m 1 -n "$((WARM / 30))" --id "${ID[$label]}" --cpu "$LCPU" >/dev/null || true
-  "$BENCH_DIR/grpc_unary.sh" "127.0.0.1:$port" create -c 4 -m 16 -n 20000 --tool java --cpu "$LCPU" >/dev/null || true
-  "$BENCH_DIR/grpc_unary.sh" "127.0.0.1:$port" create -c 1 -m 1 -n 5000 --tool java --cpu "$LCPU" >/dev/null || true
+  users_and_id "127.0.0.1:$port"; ID[$label]="$FIRST_ID"
+  warm_up "127.0.0.1:$port" "$FIRST_ID" "$WARM"
   "$BENCH_DIR/stream.sh" "127.0.0.1:$port" --client java --repeat 5 --warmup 5 --cpu "$LCPU" >/dev/null || true
 done
 rest_id="$(taskset -c "$LCPU" "$PY" "$BENCH_DIR/rest_tool.py" one-id --url http://127.0.0.1:19081)"

@@ -5,8 +5,8 @@
 #                    [-n CALLS] [--out DIR]
 #
 # The server (default target/polyport.jar) and its MongoStandalone on core 1, the load on core 0, as in
-# compare.sh; 10,000 users, a warm-up of 600,000 GetUser at 4x16 and 20,000 at 1x1 (and 40,000 + 10,000
-# CreateUser for --rpc create); then async-profiler 4.1 (fetched from Maven Central into ~/.m2 by
+# compare.sh; 10,000 users and compare.sh's warm-up (600,000 GetUser at 4x16, 20,000 at 1x1, 25,000
+# CreateUser); then async-profiler 4.1 (fetched from Maven Central into ~/.m2 by
 # `mvn dependency:copy`) is attached for n (20,000) calls at 1x1: event cpu, 1 ms, per thread, kernel frames
 # included. CreateUser is driven by the anchors' UnaryBench, whose own warm-up of 10,000 calls at 16 in flight
 # falls inside the profile. OUT/cpu.collapsed holds the stacks; OUT/threads.txt the µs of CPU per call of
@@ -29,7 +29,7 @@ done
 [ "$SERVER" = grpc-java ] || [ -f "$SERVER" ] || { echo "missing $SERVER" >&2; exit 1; }
 {
 source "$HERE/bench/common.sh"
-SCPU=1; LCPU=0
+source "$HERE/bench/pinned.sh"
 AP_DIR="$OUT/async-profiler"
 (cd "$OUT" && mvn -q dependency:copy -Dartifact=tools.profiler:async-profiler:4.1:jar:linux-x64 -DoutputDirectory="$AP_DIR" >/dev/null)
 (cd "$AP_DIR" && unzip -o -q ./*.jar)
@@ -45,30 +45,13 @@ JAVA
 javac -d "$OUT" "$OUT/Attach.java"
 attach() { java -cp "$OUT" Attach "$1" "$AP_LIB" "$2" >/dev/null; }
 
-port_free 17141; port_free 19141
-start_bg "$OUT/db.log" taskset -c "$SCPU" java -XX:+UseParallelGC -Xms256m -Xmx2g -cp "$JAR" anchors.db.MongoStandalone --port 17141 --memory
-DBPID="$BG_PID"; wait_port 127.0.0.1 17141 60 "$DBPID" || { cat "$OUT/db.log" >&2; exit 1; }
-DEBUG_FLAGS=(-XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints)
-if [ "$SERVER" = grpc-java ]; then
-  # shellcheck disable=SC2086
-  start_bg "$OUT/server.log" taskset -c "$SCPU" java -XX:+UseParallelGC -Xms1g -Xmx1g "${DEBUG_FLAGS[@]}" $FLAGS -jar "$JAR" \
-    --port 19141 --executor direct --mongo-uri mongodb://127.0.0.1:17141
-else
-  # shellcheck disable=SC2086
-  start_bg "$OUT/server.log" env MONGO_URI=mongodb://127.0.0.1:17141 PORT=19141 taskset -c "$SCPU" \
-    java -XX:+UseParallelGC -Xms1g -Xmx1g "${DEBUG_FLAGS[@]}" $FLAGS -jar "$SERVER"
-fi
-SPID="$BG_PID"; wait_port 127.0.0.1 19141 90 "$SPID" || { cat "$OUT/server.log" >&2; exit 1; }
+start_db server 17141
+# shellcheck disable=SC2086 # the flags are words
+start_java_server server 19141 "$SERVER" "$MURI" -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints $FLAGS
 say "# profile $(date -u +%FT%TZ) server=$SERVER flags=$FLAGS rpc=$RPC n=$N polyport=$(revision)"
 T=127.0.0.1:19141
-taskset -c "$LCPU" "$PY" "$BENCH_DIR/grpc_tool.py" preload --target "$T" -n 10000 --deadline 120 >/dev/null
-ID="$(taskset -c "$LCPU" "$PY" "$BENCH_DIR/grpc_tool.py" first-id --target "$T" --deadline 20)"
-"$BENCH_DIR/grpc_unary.sh" "$T" get -c 4 -m 16 -n 600000 --id "$ID" --cpu "$LCPU" >/dev/null
-"$BENCH_DIR/grpc_unary.sh" "$T" get -c 1 -m 1 -n 20000 --id "$ID" --cpu "$LCPU" >/dev/null
-if [ "$RPC" = create ]; then
-  "$BENCH_DIR/grpc_unary.sh" "$T" create -c 4 -m 16 -n 40000 --tool java --cpu "$LCPU" >/dev/null
-  "$BENCH_DIR/grpc_unary.sh" "$T" create -c 1 -m 1 -n 10000 --tool java --cpu "$LCPU" >/dev/null
-fi
+users_and_id "$T"; ID="$FIRST_ID"
+warm_up "$T" "$ID" 600000
 attach "$SPID" "start,event=cpu,interval=1ms,threads"
 if [ "$RPC" = create ]; then
   say "$("$BENCH_DIR/grpc_unary.sh" "$T" create -c 1 -m 1 -n "$N" --tool java --cpu "$LCPU" --server-pids "$SPID" --db-pids "$DBPID")"
