@@ -14,12 +14,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * The process's one reactive driver client (the repository and the change stream share it): the connection
  * string's settings (hosts, credentials, TLS, read and write concern...), then the configured pool size and
- * timeouts over them, a pool listener (for the pool metrics) and a count of the commands in flight (so that
- * it is closed after they answer). The driver keeps its own transport (NIO.2 channels, its own threads): on
- * Netty channels sharing the Vert.x event loops, every BSON read went through Netty's composite-buffer
- * checks, and 1M-user lists ran 130-150k users/s against 165-181k on its own transport (unary calls and
- * imports the same either way; docs/benchmarks.md). Its replies are completed on the threads that poll
- * for them ({@link #completeWherePolled}).
+ * timeouts over them, a pool listener (for the pool metrics) and a count of the connections in use (so
+ * that it is closed after their commands answer). The driver keeps its own transport (NIO.2 channels, its own
+ * threads): on Netty channels sharing the Vert.x event loops, every BSON read went through Netty's
+ * composite-buffer checks, and 1M-user lists ran 130-150k users/s against 165-181k on its own transport (unary
+ * calls and imports the same either way; docs/benchmarks.md). Its replies are completed on the threads that
+ * poll for them ({@link #completeWherePolled}).
  */
 public final class MongoConnections {
   private static final Logger LOG = LoggerFactory.getLogger(MongoConnections.class);
@@ -33,12 +33,20 @@ public final class MongoConnections {
   }
 
   public static MongoClient create(AppConfig.Mongo config, String uri, ConnectionPoolListener poolListener,
-                                   CommandsInFlight commands) {
+                                   ConnectionsInUse connections) {
     completeWherePolled(config.ioThreads());
-    return MongoClients.create(MongoClientSettings.builder(settings(config, uri))
-        .applyToConnectionPoolSettings(pool -> pool.addConnectionPoolListener(poolListener).addConnectionPoolListener(commands))
-        .addCommandListener(commands)
-        .build());
+    return MongoClients.create(clientSettings(config, uri, poolListener, connections));
+  }
+
+  /**
+   * {@link #settings} with the listeners: on the pool only. A command listener would make the driver copy every
+   * command and every reply into its events (about 3 µs of a GetUser's CPU; docs/benchmarks.md).
+   */
+  static MongoClientSettings clientSettings(AppConfig.Mongo config, String uri, ConnectionPoolListener poolListener,
+                                            ConnectionsInUse connections) {
+    return MongoClientSettings.builder(settings(config, uri))
+        .applyToConnectionPoolSettings(pool -> pool.addConnectionPoolListener(poolListener).addConnectionPoolListener(connections))
+        .build();
   }
 
   /**

@@ -46,7 +46,7 @@ public final class MongoUserRepository implements UserRepository {
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(3);
   private final Vertx vertx;
   private final MongoClient client;
-  private final CommandsInFlight commands;
+  private final ConnectionsInUse connections;
   private final MongoDatabase db;
   private final MongoCollection<User> users;
   private final MongoCollection<RawBsonDocument> newUsers;
@@ -60,11 +60,11 @@ public final class MongoUserRepository implements UserRepository {
    * {@code inFlightPerLoop}: the by-id finds, and the inserts of new users, each event loop runs at once before it
    * coalesces the calls waiting into one ({@link Coalescer}); 0 = never.
    */
-  public MongoUserRepository(Vertx vertx, MongoClient client, CommandsInFlight commands, String database,
+  public MongoUserRepository(Vertx vertx, MongoClient client, ConnectionsInUse connections, String database,
                              int listBatchSize, int inFlightPerLoop) {
     this.vertx = vertx;
     this.client = client;
-    this.commands = commands;
+    this.connections = connections;
     this.db = client.getDatabase(database).withCodecRegistry(UserCodecs.REGISTRY);
     this.users = db.getCollection(COLLECTION, User.class);
     this.newUsers = db.getCollection(COLLECTION, RawBsonDocument.class);
@@ -215,7 +215,7 @@ public final class MongoUserRepository implements UserRepository {
    */
   @Override
   public Future<Void> close() {
-    return commands.drained(vertx, CLOSE_WAIT).eventually(() -> vertx.executeBlocking(() -> {
+    return connections.drained(vertx, CLOSE_WAIT).eventually(() -> vertx.executeBlocking(() -> {
       client.close();
       return null;
     }));

@@ -8,7 +8,7 @@ import io.polyport.feed.Feeds;
 import io.polyport.ops.Ops;
 import io.polyport.ops.Readiness;
 import io.polyport.observe.Observability;
-import io.polyport.persistence.CommandsInFlight;
+import io.polyport.persistence.ConnectionsInUse;
 import io.polyport.persistence.MongoConnections;
 import io.polyport.persistence.MongoUserRepository;
 import io.polyport.persistence.UserChangeStream;
@@ -66,9 +66,9 @@ public final class Polyport {
     return embedded.compose(db -> {
       String uri = db != null ? db.connectionString() : config.mongo().uri();
       Observability observability = Observability.of(vertx);
-      var commands = new CommandsInFlight();
-      var client = MongoConnections.create(config.mongo(), uri, observability.mongoPoolListener(), commands);
-      var repository = new MongoUserRepository(vertx, client, commands, config.mongo().database(),
+      var connections = new ConnectionsInUse();
+      var client = MongoConnections.create(config.mongo(), uri, observability.mongoPoolListener(), connections);
+      var repository = new MongoUserRepository(vertx, client, connections, config.mongo().database(),
           config.limits().listBatchSize(), config.mongo().inFlightPerLoop());
       var changes = new UserChangeStream(client, config.mongo().database());
       var hub = new FeedHub(vertx, changes, config.feed().history(), config.feed().queueSize());

@@ -2,6 +2,7 @@ package io.polyport.persistence;
 
 import com.mongodb.MongoClientSettings;
 import com.mongodb.WriteConcern;
+import com.mongodb.event.ConnectionPoolListener;
 import io.polyport.AppConfig;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -31,6 +32,17 @@ class MongoSettingsTest {
 
     var slow = settings(Map.of("MONGO_TIMEOUT_MS", "30000"), "mongodb://h");
     assertThat(slow.getSocketSettings().getConnectTimeout(TimeUnit.MILLISECONDS)).isEqualTo(30000);
+  }
+
+  @Test
+  void theClientListensToItsPoolOnlyNotToEveryCommand() {
+    var config = AppConfig.from(new JsonObject(), Map.of()).mongo();
+    var poolMetrics = new ConnectionPoolListener() {
+    };
+    var connections = new ConnectionsInUse();
+    var client = MongoConnections.clientSettings(config, "mongodb://h", poolMetrics, connections);
+    assertThat(client.getCommandListeners()).isEmpty();
+    assertThat(client.getConnectionPoolSettings().getConnectionPoolListeners()).containsExactly(poolMetrics, connections);
   }
 
   @Test
