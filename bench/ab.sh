@@ -8,7 +8,8 @@
 # Layout as in compare.sh: both servers and their databases on core 1, every load tool on core 0, server JVMs
 # with -XX:+UseParallelGC -Xms1g -Xmx1g. Each server: 10,000 users, then a warm-up of 600,000 GetUser at 4x16,
 # 20,000 at 1x1 and 25,000 CreateUser; then ROUNDS (4) rounds of GetUser 1x1 (20,000, h2load), GetUser 4x16
-# (100,000) and CreateUser 1x1 (20,000, the anchors' UnaryBench: a new email per call), A then B.
+# (100,000) and CreateUser 1x1 (20,000, the anchors' UnaryBench: a new email per call), A then B in odd
+# rounds, B then A in even ones.
 # Defaults: A and B both target/polyport.jar. OUT/results.txt has one line per measurement, OUT/summary.txt the
 # median req/s of each figure and server CPU per call (server CPU over req/s).
 set -euo pipefail
@@ -45,7 +46,9 @@ for t in "a 19131" "b 19132"; do
   warm_up "127.0.0.1:$port" "$FIRST_ID" 600000
 done
 for round in $(seq "$ROUNDS"); do
-  for t in "a 19131 $PA $DA" "b 19132 $PB $DB"; do
+  order=("a 19131 $PA $DA" "b 19132 $PB $DB") # A first in odd rounds, B first in even ones: the first of a pair
+  [ $((round % 2)) -eq 1 ] || order=("${order[1]}" "${order[0]}") # won most 1x1 rounds of one jar against itself
+  for t in "${order[@]}"; do
     read -r label port sp dp <<<"$t"
     for figure in "get -c 1 -m 1 -n 20000 -w 2000" "get -c 4 -m 16 -n 100000 -w 5000" "create -c 1 -m 1 -n 20000 --tool java"; do
       # shellcheck disable=SC2086

@@ -54,8 +54,8 @@ say "# compare $(date -u +%FT%TZ) host=$(hostname) cores=$(nproc) quick=$QUICK p
 say "# $(h2load --version | head -1); $(java -version 2>&1 | head -1)"
 
 # 1. Polyport and grpc-java side by side, each on its own MongoStandalone, all pinned to the server core;
-# their figures are taken in turns (Polyport, grpc-java, Polyport, ...) so that whatever else slows the
-# machine down for a while (this is a VM) lands on both, and every figure is taken ROUNDS times.
+# their figures are taken in turns (Polyport, grpc-java; then grpc-java, Polyport; ...) so that whatever else
+# slows the machine down for a while (this is a VM) lands on both, and every figure is taken ROUNDS times.
 start_db polyport 17081; D1="$DBPID"
 start_java_server polyport 19081 "$JARP" "$MURI"
 P1="$SPID"
@@ -72,7 +72,10 @@ done
 rest_id="$(taskset -c "$LCPU" "$PY" "$BENCH_DIR/rest_tool.py" one-id --url http://127.0.0.1:19081)"
 "$BENCH_DIR/rest.sh" http://127.0.0.1:19081 get -c 64 -n "${RN[1]}" --id "$rest_id" --cpu "$LCPU" >/dev/null || true
 for round in $(seq "$ROUNDS"); do
-  for t in "polyport 19081 $P1 $D1" "grpc-java 19082 $P2 $D2"; do
+  # who goes first alternates: in two A/Bs of one jar against itself the first of a pair won most 1x1 rounds
+  order=("polyport 19081 $P1 $D1" "grpc-java 19082 $P2 $D2")
+  [ $((round % 2)) -eq 1 ] || order=("${order[1]}" "${order[0]}")
+  for t in "${order[@]}"; do
     read -r label port sp dp <<<"$t"
     tg="127.0.0.1:$port"
     measure "$BENCH_DIR/grpc_unary.sh" "$tg" get -c 1 -m 1 -n "${GN[0]}" -w 2000 --id "${ID[$label]}" --cpu "$LCPU" --server-pids "$sp" --db-pids "$dp" --label "$label"
