@@ -26,7 +26,7 @@ while [ $# -gt 0 ]; do
     --b-flags) B_FLAGS="$2"; shift 2 ;;
     --rounds) ROUNDS="$2"; [[ "$2" =~ ^[1-9][0-9]*$ ]] || { echo "--rounds takes a positive count" >&2; exit 2; }; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
-    *) sed -n '2,13p' "$0" >&2; exit 2 ;;
+    *) sed -n '2,14p' "$0" >&2; exit 2 ;;
   esac
 done
 for j in "$A_JAR" "$B_JAR"; do [ "$j" = grpc-java ] || [ -f "$j" ] || { echo "missing $j" >&2; exit 1; }; done
@@ -47,7 +47,7 @@ for t in "a 19131" "b 19132"; do
 done
 for round in $(seq "$ROUNDS"); do
   order=("a 19131 $PA $DA" "b 19132 $PB $DB") # A first in odd rounds, B first in even ones: the first of a pair
-  [ $((round % 2)) -eq 1 ] || order=("${order[1]}" "${order[0]}") # won most 1x1 rounds of one jar against itself
+  [ $((round % 2)) -eq 1 ] || order=("${order[1]}" "${order[0]}") # won most 1x1 rounds of one jar with and without epoll
   for t in "${order[@]}"; do
     read -r label port sp dp <<<"$t"
     for figure in "get -c 1 -m 1 -n 20000 -w 2000" "get -c 4 -m 16 -n 100000 -w 5000" "create -c 1 -m 1 -n 20000 --tool java"; do

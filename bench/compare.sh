@@ -11,7 +11,7 @@
 # executor), the seed stack's FastAPI gateway -> grpc.aio (REST only).
 # Figures: GetUser 1x1 and 4x16 (h2load), CreateUser 1x1 and 4x16 (UnaryBench: a new email per
 # request), ListUsers 1 and 4 streams (StreamBench), REST GET /users/{id} at 1 and 64 connections.
-# Polyport and grpc-java run at the same time and are measured in turns, ROUNDS times (3, or --rounds; 1
+# Polyport and grpc-java run at the same time and are measured in turns, ROUNDS times (4, or --rounds; 1
 # with --quick); OUT/summary.txt has the median of each figure and the ratios, also round by round.
 # Needs: the anchors built (mvn -q -f DIR/grpc-java/pom.xml package; DIR/seed-python/gen.sh) and
 # their Debian packages (see DIR/README.md); `mvn -B package` here for target/polyport.jar.
@@ -36,7 +36,7 @@ source "$HERE/bench/pinned.sh"
 if [ "$QUICK" = 1 ]; then GN=(5000 20000); CN=(5000 10000); WARM=60000; RN=(2000 8000); SR=3; ROUNDS=1
 # CreateUser at 1x1: UnaryBench is a fresh JVM whose warm-up runs at 16 in flight, and it used 95-100 % of
 # its core at 1x1 with 5,000 calls (run O): 20,000 calls leave its 1x1 path's compilation a smaller share
-else GN=(10000 50000); CN=(20000 20000); WARM=600000; RN=(3000 20000); SR=5; ROUNDS=3; fi
+else GN=(10000 50000); CN=(20000 20000); WARM=600000; RN=(3000 20000); SR=5; ROUNDS=4; fi
 ROUNDS="${ROUNDS_ARG:-$ROUNDS}"
 
 stop_server() { stop_pid "$1"; forget_pid "$1"; }
@@ -72,7 +72,8 @@ done
 rest_id="$(taskset -c "$LCPU" "$PY" "$BENCH_DIR/rest_tool.py" one-id --url http://127.0.0.1:19081)"
 "$BENCH_DIR/rest.sh" http://127.0.0.1:19081 get -c 64 -n "${RN[1]}" --id "$rest_id" --cpu "$LCPU" >/dev/null || true
 for round in $(seq "$ROUNDS"); do
-  # who goes first alternates: in two A/Bs of one jar against itself the first of a pair won most 1x1 rounds
+  # who goes first alternates (so keep ROUNDS even): in two A/Bs of one jar with and without epoll, the first of
+  # a pair won most 1x1 rounds
   order=("polyport 19081 $P1 $D1" "grpc-java 19082 $P2 $D2")
   [ $((round % 2)) -eq 1 ] || order=("${order[1]}" "${order[0]}")
   for t in "${order[@]}"; do
