@@ -4,6 +4,7 @@
 # same kind: one anchors.db.MongoStandalone (memory backend) per target.
 #
 #   bench/compare.sh [--anchors DIR] [--jar target/polyport.jar] [--out DIR] [--quick] [--rounds N]
+#                    [--warm-1x1 N]
 #
 # Layout as in the anchors' run_all.sh: each server and its database pinned to core 1, every load
 # tool to core 0; servers JVMs with the same flags (-XX:+UseParallelGC -Xms1g -Xmx1g).
@@ -13,21 +14,23 @@
 # request), ListUsers 1 and 4 streams (StreamBench), REST GET /users/{id} at 1 and 64 connections.
 # Polyport and grpc-java run at the same time and are measured in turns, ROUNDS times (4, or --rounds; 1
 # with --quick); OUT/summary.txt has the median of each figure and the ratios, also round by round.
+# GetUser 1x1 is measured after --warm-1x1 (2,000) unmeasured calls at 1x1.
 # Needs: the anchors built (mvn -q -f DIR/grpc-java/pom.xml package; DIR/seed-python/gen.sh) and
 # their Debian packages (see DIR/README.md); `mvn -B package` here for target/polyport.jar.
 # Every process started here is stopped by PID on exit. Results: OUT/results.txt, one line each.
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")/.." && pwd)"
 ANCHORS="${ANCHORS:-$HERE/../shared/anchors}"; JARP="$HERE/target/polyport.jar"
-OUT="/tmp/polyport-compare-$(date +%Y%m%d-%H%M%S)"; QUICK=0; ROUNDS_ARG=
+OUT="/tmp/polyport-compare-$(date +%Y%m%d-%H%M%S)"; QUICK=0; ROUNDS_ARG=; W1=2000
 while [ $# -gt 0 ]; do
   case "$1" in
     --anchors) ANCHORS="$2"; shift 2 ;;
     --jar) JARP="$2"; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
     --quick) QUICK=1; shift ;;
+    --warm-1x1) W1="$2"; [[ "$2" =~ ^[0-9]+$ ]] || { echo "--warm-1x1 takes a count" >&2; exit 2; }; shift 2 ;;
     --rounds) ROUNDS_ARG="$2"; [[ "$2" =~ ^[1-9][0-9]*$ ]] || { echo "--rounds takes a positive count" >&2; exit 2; }; shift 2 ;;
-    *) sed -n '2,18p' "$0" >&2; exit 2 ;;
+    *) sed -n '2,20p' "$0" >&2; exit 2 ;;
   esac
 done
 {
@@ -50,7 +53,7 @@ rest_figures() { # LABEL BASE SERVER_PIDS DB_PID
 }
 rss() { awk '/VmRSS/ { printf "%.0fMiB", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || echo na; }
 
-say "# compare $(date -u +%FT%TZ) host=$(hostname) cores=$(nproc) quick=$QUICK polyport=$(revision)"
+say "# compare $(date -u +%FT%TZ) host=$(hostname) cores=$(nproc) quick=$QUICK warm_1x1=$W1 polyport=$(revision)"
 say "# $(h2load --version | head -1); $(java -version 2>&1 | head -1)"
 
 # 1. Polyport and grpc-java side by side, each on its own MongoStandalone, all pinned to the server core;
@@ -79,7 +82,7 @@ for round in $(seq "$ROUNDS"); do
   for t in "${order[@]}"; do
     read -r label port sp dp <<<"$t"
     tg="127.0.0.1:$port"
-    measure "$BENCH_DIR/grpc_unary.sh" "$tg" get -c 1 -m 1 -n "${GN[0]}" -w 2000 --id "${ID[$label]}" --cpu "$LCPU" --server-pids "$sp" --db-pids "$dp" --label "$label"
+    measure "$BENCH_DIR/grpc_unary.sh" "$tg" get -c 1 -m 1 -n "${GN[0]}" -w "$W1" --id "${ID[$label]}" --cpu "$LCPU" --server-pids "$sp" --db-pids "$dp" --label "$label"
     measure "$BENCH_DIR/grpc_unary.sh" "$tg" get -c 4 -m 16 -n "${GN[1]}" -w 5000 --id "${ID[$label]}" --cpu "$LCPU" --server-pids "$sp" --db-pids "$dp" --label "$label"
     for par in 1 4; do
       measure "$BENCH_DIR/stream.sh" "$tg" --client java --repeat "$SR" --warmup 2 --parallel "$par" --cpu "$LCPU" --server-pids "$sp" --db-pids "$dp" --label "$label"
