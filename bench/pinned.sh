@@ -1,5 +1,5 @@
-# Sourced after common.sh by the scripts that pin (compare.sh, ab.sh, profile.sh): servers and their databases
-# on core 1, every load tool on core 0, JVMs with the same flags, and the same JIT warm-up for every server.
+# Sourced after common.sh by the scripts that pin (compare.sh, ab.sh, profile.sh, unary.sh): servers and their
+# databases on core 1, every load tool on core 0, JVMs with the same flags, and the same JIT warm-up for every server.
 SCPU=1; LCPU=0
 SERVER_OPTS=(-XX:+UseParallelGC -Xms1g -Xmx1g)
 DB_OPTS=(-XX:+UseParallelGC -Xms256m -Xmx2g)

@@ -24,26 +24,22 @@ while [ $# -gt 0 ]; do
 done
 {
 source "$HERE/bench/common.sh"
-up() { # LOG PORT CMD... -> BG_PID
-  local log="$1" port="$2"; shift 2
-  port_free "$port"; start_bg "$log" taskset -c 1 "$@"; wait_port 127.0.0.1 "$port" 90 "$BG_PID"
-}
-JOPTS=(-XX:+UseParallelGC -Xms1g -Xmx1g)
-up "$OUT/db1.log" 17101 java -XX:+UseParallelGC -Xmx2g -cp "$JAR" anchors.db.MongoStandalone --port 17101 --memory; D1=$BG_PID
-up "$OUT/polyport.log" 19101 env MONGO_URI=mongodb://127.0.0.1:17101 PORT=19101 java "${JOPTS[@]}" -jar "$JARP"; P1=$BG_PID
-up "$OUT/db2.log" 17102 java -XX:+UseParallelGC -Xmx2g -cp "$JAR" anchors.db.MongoStandalone --port 17102 --memory; D2=$BG_PID
-up "$OUT/grpc-java.log" 19102 java "${JOPTS[@]}" -jar "$JAR" --port 19102 --executor direct --mongo-uri mongodb://127.0.0.1:17102; P2=$BG_PID
+source "$HERE/bench/pinned.sh"
+start_db polyport 17101; D1="$DBPID"
+start_java_server polyport 19101 "$JARP" "$MURI"; P1="$SPID"
+start_db grpc-java 17102; D2="$DBPID"
+start_java_server grpc-java 19102 grpc-java "$MURI"; P2="$SPID"
 bench() { # PORT SERVER_PID DB_PID ARGS...
   local port="$1" sp="$2" dp="$3"; shift 3
   wait_quiet 60 15 >/dev/null
-  taskset -c 0 java -Xmx1g -cp "$JARP" io.polyport.bench.Bench --port "$port" --server-pid "$sp" --db-pid "$dp" \
+  taskset -c "$LCPU" java -Xmx1g -cp "$JARP" io.polyport.bench.Bench --port "$port" --server-pid "$sp" --db-pid "$dp" \
     --max-seconds 300 "$@" | grep -v '^heap' | sed "s/^/port=$port /" | tee -a "$RES"
 }
 say "# unary $(date -u +%FT%TZ) host=$(hostname) cores=$(nproc) seconds=$SECS polyport=$(revision) (port 19101 = polyport, 19102 = grpc-java)"
 for t in "19101 $P1 $D1" "19102 $P2 $D2"; do
   read -r port sp dp <<<"$t"
   # users to read, and a warm-up at full load (JIT on the one core)
-  taskset -c 0 java -Xmx1g -cp "$JARP" io.polyport.bench.Bench --port "$port" --max-seconds 300 \
+  taskset -c "$LCPU" java -Xmx1g -cp "$JARP" io.polyport.bench.Bench --port "$port" --max-seconds 300 \
     -s grpc-get,grpc-create -c 4 -m 64 -d 60 -w 5 --preload 10000 >>"$OUT/warmup.txt"
 done
 for t in "19101 $P1 $D1" "19102 $P2 $D2"; do
