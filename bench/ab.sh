@@ -46,9 +46,8 @@ for t in "a 19131" "b 19132"; do
   warm_up "127.0.0.1:$port" "$FIRST_ID" 600000
 done
 for round in $(seq "$ROUNDS"); do
-  order=("a 19131 $PA $DA" "b 19132 $PB $DB") # A first in odd rounds, B first in even ones: the first of a pair
-  [ $((round % 2)) -eq 1 ] || order=("${order[1]}" "${order[0]}") # won most 1x1 rounds of one jar with and without epoll
-  for t in "${order[@]}"; do
+  turns "$round" "a 19131 $PA $DA" "b 19132 $PB $DB"
+  for t in "${TURNS[@]}"; do
     read -r label port sp dp <<<"$t"
     for figure in "get -c 1 -m 1 -n 20000 -w 2000" "get -c 4 -m 16 -n 100000 -w 5000" "create -c 1 -m 1 -n 20000 --tool java"; do
       # shellcheck disable=SC2086

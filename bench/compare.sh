@@ -75,11 +75,8 @@ done
 rest_id="$(taskset -c "$LCPU" "$PY" "$BENCH_DIR/rest_tool.py" one-id --url http://127.0.0.1:19081)"
 "$BENCH_DIR/rest.sh" http://127.0.0.1:19081 get -c 64 -n "${RN[1]}" --id "$rest_id" --cpu "$LCPU" >/dev/null || true
 for round in $(seq "$ROUNDS"); do
-  # who goes first alternates (so keep ROUNDS even): in two A/Bs of one jar with and without epoll, the first of
-  # a pair won most 1x1 rounds
-  order=("polyport 19081 $P1 $D1" "grpc-java 19082 $P2 $D2")
-  [ $((round % 2)) -eq 1 ] || order=("${order[1]}" "${order[0]}")
-  for t in "${order[@]}"; do
+  turns "$round" "polyport 19081 $P1 $D1" "grpc-java 19082 $P2 $D2" # who goes first alternates: keep ROUNDS even
+  for t in "${TURNS[@]}"; do
     read -r label port sp dp <<<"$t"
     tg="127.0.0.1:$port"
     measure "$BENCH_DIR/grpc_unary.sh" "$tg" get -c 1 -m 1 -n "${GN[0]}" -w "$W1" --id "${ID[$label]}" --cpu "$LCPU" --server-pids "$sp" --db-pids "$dp" --label "$label"

@@ -41,3 +41,8 @@ warm_up() { # HOST:PORT ID CALLS: the JIT's warm-up, unmeasured
   "$BENCH_DIR/grpc_unary.sh" "$1" create -c 4 -m 16 -n 20000 --tool java --cpu "$LCPU" >/dev/null || true
   "$BENCH_DIR/grpc_unary.sh" "$1" create -c 1 -m 1 -n 5000 --tool java --cpu "$LCPU" >/dev/null || true
 }
+
+turns() { # ROUND FIRST SECOND -> TURNS: the pair in this round's order, swapped in even rounds (in two A/Bs of one jar
+  # with and without epoll, the first of a pair had the higher GetUser 1x1 in 7 of 8 rounds, whatever its setting)
+  if [ $(($1 % 2)) -eq 1 ]; then TURNS=("$2" "$3"); else TURNS=("$3" "$2"); fi
+}
