@@ -11,7 +11,7 @@
 # (100,000) and CreateUser 1x1 (20,000, the anchors' UnaryBench: a new email per call), A then B in odd
 # rounds, B then A in even ones.
 # Defaults: A and B both target/polyport.jar. OUT/results.txt has one line per measurement, OUT/summary.txt the
-# median req/s of each figure and server CPU per call (server CPU over req/s).
+# medians, the ratios and the server CPU per call (bench/summary.py).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")/.." && pwd)"
 ANCHORS="${ANCHORS:-$HERE/../shared/anchors}"; JARP="$HERE/target/polyport.jar"
@@ -55,21 +55,7 @@ for round in $(seq "$ROUNDS"); do
     done
   done
 done
-"$PY" - "$RES" <<'PY' | tee "$OUT/summary.txt"
-import re, sys, statistics, collections
-runs = collections.defaultdict(list)
-for line in open(sys.argv[1]):
-    if not line.startswith("grpc-unary "):
-        continue
-    f = dict(re.findall(r"(\w+)=(\S+)", line))
-    rate = float(line.split("req/s=")[1].split()[0])
-    cpu = f.get("server_cpu", "na").rstrip("%")
-    us = float(cpu) / 100 * 1e6 / rate if cpu not in ("na", "") and rate > 0 else float("nan")
-    runs[(f["rpc"], f["conns"] + "x" + f["streams"], f["label"])].append((rate, us))
-for (rpc, shape, label), v in sorted(runs.items()):
-    print(f"{rpc} {shape} {label}: req/s {', '.join(f'{r:,.0f}' for r, _ in v)}; median {statistics.median(r for r, _ in v):,.0f} req/s,"
-          f" {statistics.median(u for _, u in v):.0f} µs server CPU per call")
-PY
+"$PY" "$HERE/bench/summary.py" "$RES" | tee "$OUT/summary.txt"
 say "# done: $RES"
 exit 0
 }

@@ -108,7 +108,7 @@ for round in $(seq "$ROUNDS"); do
   rest_figures fastapi-gateway http://127.0.0.1:8083 "$P4,$P3" "$D3"
 done
 stop_server "$P4"; stop_server "$P3"; stop_server "$D3"
-"$PY" "$HERE/bench/compare_summary.py" "$RES" | tee "$OUT/summary.txt"
+"$PY" "$HERE/bench/summary.py" "$RES" | tee "$OUT/summary.txt"
 say "# done: $RES"
 exit 0
 }

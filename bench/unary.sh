@@ -3,23 +3,31 @@
 # and at 64 requests in flight, on gRPC and REST against Polyport, and on gRPC against the plain grpc-java
 # anchor, the two servers side by side on MongoStandalone (memory backend), measured in turns.
 #
-#   bench/unary.sh [--anchors DIR] [--jar target/polyport.jar] [--seconds 10] [--out DIR]
+#   bench/unary.sh [--anchors DIR] [--jar target/polyport.jar] [--seconds 10] [--rounds 2] [--out DIR]
 #
-# As in compare.sh: servers and their databases pinned to core 1, the bench tool to core 0 (one event loop).
-# gRPC: 1 connection x 1 in flight, 4 connections x 64; REST (HTTP/1.1, one request in flight per
-# connection): 1 x 1, 64 x 64. Each CreateUser has a new email. Every row is a new bench JVM: its default 10 s
-# unmeasured first (its own JIT), then SECS measured.
+# As in compare.sh: servers and their databases pinned to core 1, the bench tool to core 0 (one event loop);
+# gRPC rows in ROUNDS rounds, Polyport first in odd rounds and grpc-java first in even ones (keep ROUNDS even):
+# 1 connection x 1 in flight, 4 connections x 64. Then REST (HTTP/1.1, one request in flight per connection,
+# Polyport only): 1 x 1, 64 x 64. Each CreateUser has a new email. Every row is a new bench JVM: 10 s
+# unmeasured first (its own JIT: with 2 s it was at 97-99 % of its core at 64 in flight, run h), then SECS
+# measured, CreateUser at 64 in flight SECS / 2, because every create stays in the in-memory database: a
+# MongoStandalone (2 GB heap) holding 0.9M users stalled for seconds at a time, and a first try of 4 rounds
+# with longer create rows did not finish its second. Each server's database grows with its own rate, so the
+# faster one's holds more users. About 4 minutes a round, 2 rounds by default (each server first once):
+# pool several runs for more.
+# OUT/results.txt has one line per row, OUT/summary.txt the medians and ratios (bench/summary.py).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")/.." && pwd)"
-ANCHORS="${ANCHORS:-$HERE/../shared/anchors}"; JARP="$HERE/target/polyport.jar"; SECS=10
+ANCHORS="${ANCHORS:-$HERE/../shared/anchors}"; JARP="$HERE/target/polyport.jar"; SECS=10; ROUNDS=2
 OUT="/tmp/polyport-unary-$(date +%Y%m%d-%H%M%S)"
 while [ $# -gt 0 ]; do
   case "$1" in
     --anchors) ANCHORS="$2"; shift 2 ;;
     --jar) JARP="$2"; shift 2 ;;
     --seconds) SECS="$2"; shift 2 ;;
+    --rounds) ROUNDS="$2"; [[ "$2" =~ ^[1-9][0-9]*$ ]] || { echo "--rounds takes a positive count" >&2; exit 2; }; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
-    *) sed -n '2,11p' "$0" >&2; exit 2 ;;
+    *) sed -n '2,16p' "$0" >&2; exit 2 ;;
   esac
 done
 {
@@ -29,32 +37,36 @@ start_db polyport 17101; D1="$DBPID"
 start_java_server polyport 19101 "$JARP" "$MURI"; P1="$SPID"
 start_db grpc-java 17102; D2="$DBPID"
 start_java_server grpc-java 19102 grpc-java "$MURI"; P2="$SPID"
-bench() { # PORT SERVER_PID DB_PID ARGS...
-  local port="$1" sp="$2" dp="$3"; shift 3
+bench() { # LABEL PORT SERVER_PID DB_PID ARGS...
+  local label="$1" port="$2" sp="$3" dp="$4"; shift 4
   wait_quiet 60 15 >/dev/null
   taskset -c "$LCPU" java -Xmx1g -cp "$JARP" io.polyport.bench.Bench --port "$port" --server-pid "$sp" --db-pid "$dp" \
-    --max-seconds 300 "$@" | grep -v '^heap' | sed "s/^/port=$port /" | tee -a "$RES"
+    --max-seconds 300 "$@" | grep -v '^heap' | sed "s/^/label=$label port=$port /" | tee -a "$RES"
 }
-say "# unary $(date -u +%FT%TZ) host=$(hostname) cores=$(nproc) seconds=$SECS polyport=$(revision) (port 19101 = polyport, 19102 = grpc-java)"
+say "# unary $(date -u +%FT%TZ) host=$(hostname) cores=$(nproc) seconds=$SECS rounds=$ROUNDS polyport=$(revision) (port 19101 = polyport, 19102 = grpc-java)"
 for t in "19101 $P1 $D1" "19102 $P2 $D2"; do
   read -r port sp dp <<<"$t"
   # users to read, and a warm-up at full load (JIT on the one core)
   taskset -c "$LCPU" java -Xmx1g -cp "$JARP" io.polyport.bench.Bench --port "$port" --max-seconds 300 \
-    -s grpc-get,grpc-create -c 4 -m 64 -d 60 -w 5 --preload 10000 >>"$OUT/warmup.txt"
+    -s grpc-get -c 4 -m 64 -d 60 -w 5 --preload 10000 >>"$OUT/warmup.txt"
+  taskset -c "$LCPU" java -Xmx1g -cp "$JARP" io.polyport.bench.Bench --port "$port" --max-seconds 300 \
+    -s grpc-create -c 4 -m 64 -d 5 -w 5 >>"$OUT/warmup.txt"
 done
-for t in "19101 $P1 $D1" "19102 $P2 $D2"; do
-  read -r port sp dp <<<"$t"
-  for rpc in grpc-get grpc-create; do
-    bench "$port" "$sp" "$dp" -s "$rpc" -c 1 -m 1 -d "$SECS"
-    bench "$port" "$sp" "$dp" -s "$rpc" -c 4 -m 64 -d "$SECS"
+for round in $(seq "$ROUNDS"); do
+  turns "$round" "polyport 19101 $P1 $D1" "grpc-java 19102 $P2 $D2"
+  for t in "${TURNS[@]}"; do
+    read -r label port sp dp <<<"$t"
+    bench "$label" "$port" "$sp" "$dp" -s grpc-get -c 1 -m 1 -d "$SECS"
+    bench "$label" "$port" "$sp" "$dp" -s grpc-get -c 4 -m 64 -d "$SECS"
+    bench "$label" "$port" "$sp" "$dp" -s grpc-create -c 1 -m 1 -d "$SECS"
+    bench "$label" "$port" "$sp" "$dp" -s grpc-create -c 4 -m 64 -d "$(awk "BEGIN { print $SECS / 2 }")"
   done
-  if [ "$port" = 19101 ]; then
-    for op in rest-get rest-create; do
-      bench "$port" "$sp" "$dp" -s "$op" -c 1 -m 1 -d "$SECS"
-      bench "$port" "$sp" "$dp" -s "$op" -c 64 -m 64 -d "$SECS"
-    done
-  fi
 done
+for op in rest-get rest-create; do
+  bench polyport 19101 "$P1" "$D1" -s "$op" -c 1 -m 1 -d "$SECS"
+  bench polyport 19101 "$P1" "$D1" -s "$op" -c 64 -m 64 -d "$SECS"
+done
+"$PY" "$HERE/bench/summary.py" "$RES" | tee "$OUT/summary.txt"
 say "# done: $RES"
 exit 0
 }
