@@ -4,7 +4,8 @@ target, the ratios of the medians, and the ratio round by round (the targets are
 pair shares the machine's moment); then each unary figure's median p50 latency and server CPU per call.
 
 The pair compared is Polyport and grpc-java when both are in the file, else the first two labels (ab.sh's a and b);
-the FastAPI gateway, when present, is compared with Polyport."""
+the FastAPI gateway, when present, is compared with Polyport. Figures are pooled by label: a file holding two A/Bs
+with the settings swapped compares first place with second, not one setting with the other."""
 import re
 import statistics
 import sys
@@ -60,6 +61,8 @@ for line in open(sys.argv[1]):
         if us is not None:
             cpus[(unary, label)].append(us)
 
+if len(labels) < 2:
+    sys.exit(f"{sys.argv[1]}: needs measurements of two labelled servers, found {labels or 'none'}")
 if 'polyport' in labels and 'grpc-java' in labels:
     first, second = 'polyport', 'grpc-java'
 else:
