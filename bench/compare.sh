@@ -45,9 +45,8 @@ ROUNDS="${ROUNDS_ARG:-$ROUNDS}"
 stop_server() { stop_pid "$1"; forget_pid "$1"; }
 measure() { wait_quiet 60 15 >/dev/null; say "$("$@" || true)"; }
 
-rest_figures() { # LABEL BASE SERVER_PIDS DB_PID
-  local label="$1" base="$2" sp="$3" dp="$4" id
-  id="$(taskset -c "$LCPU" "$PY" "$BENCH_DIR/rest_tool.py" one-id --url "$base")"
+rest_figures() { # LABEL BASE ID SERVER_PIDS DB_PID: REST GET of one user at 1 and 64 connections
+  local label="$1" base="$2" id="$3" sp="$4" dp="$5"
   measure "$BENCH_DIR/rest.sh" "$base" get -c 1 -n "${RN[0]}" -w 500 --id "$id" --cpu "$LCPU" --server-pids "$sp" --db-pids "$dp" --label "$label"
   measure "$BENCH_DIR/rest.sh" "$base" get -c 64 -n "${RN[1]}" -w 1000 --id "$id" --cpu "$LCPU" --server-pids "$sp" --db-pids "$dp" --label "$label"
 }
@@ -86,10 +85,7 @@ for round in $(seq "$ROUNDS"); do
     done
     measure "$BENCH_DIR/grpc_unary.sh" "$tg" create -c 1 -m 1 -n "${CN[0]}" --tool java --cpu "$LCPU" --server-pids "$sp" --db-pids "$dp" --label "$label"
     measure "$BENCH_DIR/grpc_unary.sh" "$tg" create -c 4 -m 16 -n "${CN[1]}" --tool java --cpu "$LCPU" --server-pids "$sp" --db-pids "$dp" --label "$label"
-    if [ "$label" = polyport ]; then
-      measure "$BENCH_DIR/rest.sh" http://127.0.0.1:19081 get -c 1 -n "${RN[0]}" -w 500 --id "$rest_id" --cpu "$LCPU" --server-pids "$sp" --db-pids "$dp" --label polyport
-      measure "$BENCH_DIR/rest.sh" http://127.0.0.1:19081 get -c 64 -n "${RN[1]}" -w 1000 --id "$rest_id" --cpu "$LCPU" --server-pids "$sp" --db-pids "$dp" --label polyport
-    fi
+    [ "$label" != polyport ] || rest_figures polyport http://127.0.0.1:19081 "$rest_id" "$sp" "$dp"
   done
 done
 say "# polyport rss=$(rss "$P1") grpc-java rss=$(rss "$P2")"
@@ -104,8 +100,9 @@ start_server fastapi-gateway 8083 env ANCHOR_MODE=gateway GRPC_TARGET=127.0.0.1:
   --app-dir "$ANCHORS_DIR/seed-python" --host 127.0.0.1 --workers 1 --loop asyncio --http h11 --no-access-log --log-level warning --port 8083
 P4="$SPID"
 "$BENCH_DIR/rest.sh" http://127.0.0.1:8083 get -c 64 -n 2000 --cpu "$LCPU" >/dev/null || true
+gw_id="$(taskset -c "$LCPU" "$PY" "$BENCH_DIR/rest_tool.py" one-id --url http://127.0.0.1:8083)"
 for round in $(seq "$ROUNDS"); do
-  rest_figures fastapi-gateway http://127.0.0.1:8083 "$P4,$P3" "$D3"
+  rest_figures fastapi-gateway http://127.0.0.1:8083 "$gw_id" "$P4,$P3" "$D3"
 done
 stop_server "$P4"; stop_server "$P3"; stop_server "$D3"
 "$PY" "$HERE/bench/summary.py" "$RES" | tee "$OUT/summary.txt"

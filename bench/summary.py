@@ -66,9 +66,9 @@ if len(labels) < 2:
 if 'polyport' in labels and 'grpc-java' in labels:
     first, second = 'polyport', 'grpc-java'
 else:
-    first, second = (labels + [None, None])[:2]
+    first, second = labels[:2]
 gateway = 'fastapi-gateway' if 'fastapi-gateway' in labels and 'polyport' in labels else None
-shown = [first, second] + [x for x in labels if x not in (first, second) and x]
+shown = [first, second] + [x for x in labels if x not in (first, second)]
 name = lambda label: NAMES.get(label, label)
 
 
@@ -89,7 +89,7 @@ def by_round(key):
             + f" (median {statistics.median(pairs):.2f}x, {sum(r >= 1 for r in pairs)} of {len(pairs)} at or above 1)")
 
 
-head = [f"{name(x)}" for x in shown if x] + [f"{name(first)} / {name(second)}"]
+head = [name(x) for x in shown] + [f"{name(first)} / {name(second)}"]
 if gateway:
     head.append(f"{name(first)} / {name(gateway)}")
 head.append(f"{name(first)} / {name(second)} by round")
@@ -98,9 +98,8 @@ print("| --- | " + " | ".join("---:" for _ in head[:-1]) + " | --- |")
 for key in dict.fromkeys(k for k, _ in rates):
     cells = []
     for x in shown:
-        if x:
-            m, n = median(rates, key, x), len(rates.get((key, x), []))
-            cells.append(f"{m:,.0f} ({n} runs)" if m is not None else "")
+        m, n = median(rates, key, x), len(rates.get((key, x), []))
+        cells.append(f"{m:,.0f} ({n} runs)" if m is not None else "")
     a, b = median(rates, key, first), median(rates, key, second)
     cells.append(f"{a / b:.2f}x" if a and b else "")
     if gateway:

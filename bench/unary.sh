@@ -37,34 +37,38 @@ start_db polyport 17101; D1="$DBPID"
 start_java_server polyport 19101 "$JARP" "$MURI"; P1="$SPID"
 start_db grpc-java 17102; D2="$DBPID"
 start_java_server grpc-java 19102 grpc-java "$MURI"; P2="$SPID"
-bench() { # LABEL PORT SERVER_PID DB_PID ARGS...
-  local label="$1" port="$2" sp="$3" dp="$4"; shift 4
+POLY="polyport 19101 $P1 $D1"; GJ="grpc-java 19102 $P2 $D2"; HALF="$(awk "BEGIN { print $SECS / 2 }")"
+tool() { # PORT ARGS...: the bench tool on the load core
+  local port="$1"; shift
+  taskset -c "$LCPU" java -Xmx1g -cp "$JARP" io.polyport.bench.Bench --port "$port" --max-seconds 300 "$@"
+}
+bench() { # "LABEL PORT SERVER_PID DB_PID" ARGS...: one measured row, into RES
+  local label port sp dp; read -r label port sp dp <<<"$1"; shift
   wait_quiet 60 15 >/dev/null
-  taskset -c "$LCPU" java -Xmx1g -cp "$JARP" io.polyport.bench.Bench --port "$port" --server-pid "$sp" --db-pid "$dp" \
-    --max-seconds 300 "$@" | grep -v '^heap' | sed "s/^/label=$label port=$port /" | tee -a "$RES"
+  # the tool exits non-zero when a row had errors or no call completed (a database stalled for the whole window):
+  # the row's line says so, the run goes on, and summary.py leaves the rounds unpaired
+  tool "$port" --server-pid "$sp" --db-pid "$dp" "$@" | grep -v '^heap' | sed "s/^/label=$label port=$port /" | tee -a "$RES" \
+    || say "# the row above ($label: $*) failed: exit $?"
 }
 say "# unary $(date -u +%FT%TZ) host=$(hostname) cores=$(nproc) seconds=$SECS rounds=$ROUNDS polyport=$(revision) (port 19101 = polyport, 19102 = grpc-java)"
-for t in "19101 $P1 $D1" "19102 $P2 $D2"; do
-  read -r port sp dp <<<"$t"
+for t in "$POLY" "$GJ"; do
+  read -r _ port _ _ <<<"$t"
   # users to read, and a warm-up at full load (JIT on the one core)
-  taskset -c "$LCPU" java -Xmx1g -cp "$JARP" io.polyport.bench.Bench --port "$port" --max-seconds 300 \
-    -s grpc-get -c 4 -m 64 -d 60 -w 5 --preload 10000 >>"$OUT/warmup.txt"
-  taskset -c "$LCPU" java -Xmx1g -cp "$JARP" io.polyport.bench.Bench --port "$port" --max-seconds 300 \
-    -s grpc-create -c 4 -m 64 -d 5 -w 5 >>"$OUT/warmup.txt"
+  tool "$port" -s grpc-get -c 4 -m 64 -d 60 -w 5 --preload 10000 >>"$OUT/warmup.txt"
+  tool "$port" -s grpc-create -c 4 -m 64 -d 5 -w 5 >>"$OUT/warmup.txt"
 done
 for round in $(seq "$ROUNDS"); do
-  turns "$round" "polyport 19101 $P1 $D1" "grpc-java 19102 $P2 $D2"
+  turns "$round" "$POLY" "$GJ"
   for t in "${TURNS[@]}"; do
-    read -r label port sp dp <<<"$t"
-    bench "$label" "$port" "$sp" "$dp" -s grpc-get -c 1 -m 1 -d "$SECS"
-    bench "$label" "$port" "$sp" "$dp" -s grpc-get -c 4 -m 64 -d "$SECS"
-    bench "$label" "$port" "$sp" "$dp" -s grpc-create -c 1 -m 1 -d "$SECS"
-    bench "$label" "$port" "$sp" "$dp" -s grpc-create -c 4 -m 64 -d "$(awk "BEGIN { print $SECS / 2 }")"
+    bench "$t" -s grpc-get -c 1 -m 1 -d "$SECS"
+    bench "$t" -s grpc-get -c 4 -m 64 -d "$SECS"
+    bench "$t" -s grpc-create -c 1 -m 1 -d "$SECS"
+    bench "$t" -s grpc-create -c 4 -m 64 -d "$HALF"
   done
 done
 for op in rest-get rest-create; do
-  bench polyport 19101 "$P1" "$D1" -s "$op" -c 1 -m 1 -d "$SECS"
-  bench polyport 19101 "$P1" "$D1" -s "$op" -c 64 -m 64 -d "$SECS"
+  bench "$POLY" -s "$op" -c 1 -m 1 -d "$SECS"
+  bench "$POLY" -s "$op" -c 64 -m 64 -d "$SECS"
 done
 "$PY" "$HERE/bench/summary.py" "$RES" | tee "$OUT/summary.txt"
 say "# done: $RES"
