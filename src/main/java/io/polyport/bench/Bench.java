@@ -46,6 +46,12 @@ public final class Bench implements Callable<Integer> {
   double duration = 10;
   @Option(names = {"-w", "--warmup"}, description = "unmeasured seconds first; the client's own JIT needs about 10 (default: ${DEFAULT-VALUE})")
   double warmup = 10;
+  @Option(names = "--requests", description = "measured requests of a unary scenario, instead of --duration: servers "
+      + "given the same counts take the same writes (default: 0 = timed)")
+  long requests;
+  @Option(names = "--warmup-requests", description = "with --requests: unmeasured requests first, instead of --warmup "
+      + "(default: ${DEFAULT-VALUE})")
+  long warmupRequests;
   @Option(names = "--rate", description = "requests/s of each unary scenario, paced (default: 0 = as fast as answered)")
   double rate;
   @Option(names = "--subscribers", description = "WatchUsers streams of grpc-watch (default: ${DEFAULT-VALUE})")
@@ -140,6 +146,10 @@ public final class Bench implements Callable<Integer> {
         throw new CommandLine.ParameterException(new CommandLine(this), "unknown scenario " + s + "; known: " + SCENARIOS);
       }
     }
+    if (requests < 0 || warmupRequests < 0 || warmupRequests > 0 && requests == 0) {
+      throw new CommandLine.ParameterException(new CommandLine(this),
+          "--requests takes a positive count, and --warmup-requests (0 or more) needs --requests");
+    }
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops));
     Users users = new Users(runTag);
     var address = SocketAddress.inetSocketAddress(port, host);
@@ -186,9 +196,9 @@ public final class Bench implements Callable<Integer> {
         int workers = w.unary() ? inFlight : streams;
         Runner runner = new Runner(w, new CpuMeter(serverPid, dbPid), eventLoops(vertx, Math.min(connections, workers)),
             workers, rate);
-        running.add(w.unary()
-            ? runner.timed(vertx, (long) (warmup * 1000), (long) (duration * 1000))
-            : runner.rounds(warmupRounds, rounds));
+        running.add(!w.unary() ? runner.rounds(warmupRounds, rounds)
+            : requests > 0 ? runner.counted(warmupRequests, requests)
+            : runner.timed(vertx, (long) (warmup * 1000), (long) (duration * 1000)));
       }
       List<Result> results = new ArrayList<>();
       for (Future<Result> f : running) {

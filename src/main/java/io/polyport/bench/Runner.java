@@ -10,13 +10,17 @@ import org.HdrHistogram.Recorder;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A closed loop: each worker starts its next operation when the previous one completes, so exactly
- * {@code workers} operations are in flight. Unary workloads: a warm-up, then operations that complete within
- * the measured window count. Stream workloads: warm-up rounds, then every worker runs {@code rounds}
+ * {@code workers} operations are in flight. Unary workloads, timed: a warm-up, then operations that complete
+ * within the measured window count. Unary workloads, counted: the workers share numbered tickets; the first
+ * {@code warmupOps} operations are unmeasured, the next {@code ops} are measured, and the window runs from the
+ * start of the first measured one to the end of the last (so two servers given the same counts take the same
+ * writes, whatever their speed). Stream workloads: warm-up rounds, then every worker runs {@code rounds}
  * operations and the window is the wall time until the last one completes. Only successes are counted
  * as units and latency; failures are errors.
  */
@@ -37,6 +41,11 @@ final class Runner {
   private volatile CpuMeter.Usage cpuUsed = CpuMeter.Usage.NONE;
   private final double ratePerWorker;
   private long[] due;
+  private final long[] window = new long[2];
+  private final AtomicLong tickets = new AtomicLong();
+  private final AtomicLong measuredDone = new AtomicLong();
+  private long warmupOps;
+  private long ops;
 
   /** @param contexts one event-loop context per connection; worker w runs on context w % size */
   Runner(Workload workload, CpuMeter cpu, List<Context> contexts, int workers) {
@@ -55,11 +64,31 @@ final class Runner {
     this.ratePerWorker = rate / workers;
   }
 
-  /** Unary: {@code warmupMs} unmeasured, then {@code durationMs} measured. */
+  /** Unary, timed: {@code warmupMs} unmeasured, then {@code durationMs} measured. */
   Future<Result> timed(Vertx vertx, long warmupMs, long durationMs) {
+    Promise<Void> stopped = launch();
+    vertx.setTimer(Math.max(1, warmupMs), t -> {
+      openWindow();
+      vertx.setTimer(Math.max(1, durationMs), t2 -> {
+        closeWindow();
+        stopping = true;
+      });
+    });
+    return stopped.future().timeout(warmupMs + durationMs + DRAIN_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+        .recover(e -> Future.succeededFuture())
+        .map(v -> result(((window[1] == 0 ? System.nanoTime() : window[1]) - window[0]) / 1e9));
+  }
+
+  /** Unary, counted: {@code warmupOps} operations unmeasured, then {@code ops} measured (ops > 0). */
+  Future<Result> counted(long warmupOps, long ops) {
+    this.warmupOps = warmupOps;
+    this.ops = ops;
+    return launch().future().map(v -> result((window[1] - window[0]) / 1e9));
+  }
+
+  private Promise<Void> launch() {
     Promise<Void> stopped = Promise.promise();
     AtomicInteger live = new AtomicInteger(workers);
-    long[] window = new long[2];
     due = new long[workers];
     long now = System.nanoTime();
     for (int w = 0; w < workers; w++) {
@@ -69,31 +98,24 @@ final class Runner {
       int worker = w;
       context(worker).runOnContext(v -> loop(worker, live, stopped));
     }
-    vertx.setTimer(Math.max(1, warmupMs), t -> {
-      latency.reset();
-      cpu.start();
-      window[0] = System.nanoTime();
-      measuring = true;
-      vertx.setTimer(Math.max(1, durationMs), t2 -> {
-        measuring = false;
-        window[1] = System.nanoTime();
-        cpuUsed = cpu.stop();
-        stopping = true;
-      });
-    });
-    return stopped.future().timeout(warmupMs + durationMs + DRAIN_TIMEOUT_MS, TimeUnit.MILLISECONDS)
-        .recover(e -> Future.succeededFuture())
-        .map(v -> result(((window[1] == 0 ? System.nanoTime() : window[1]) - window[0]) / 1e9));
+    return stopped;
+  }
+
+  private void openWindow() {
+    latency.reset();
+    cpu.start();
+    window[0] = System.nanoTime();
+    measuring = true;
+  }
+
+  private void closeWindow() {
+    measuring = false;
+    window[1] = System.nanoTime();
+    cpuUsed = cpu.stop();
   }
 
   private void loop(int worker, AtomicInteger live, Promise<Void> stopped) {
-    if (stopping) {
-      if (live.decrementAndGet() == 0) {
-        stopped.tryComplete();
-      }
-      return;
-    }
-    if (ratePerWorker > 0) {
+    if (ratePerWorker > 0 && !stopping) {
       long wait = due[worker] - System.nanoTime();
       if (wait >= 1_000_000) {
         context(worker).owner().setTimer(wait / 1_000_000, t -> loop(worker, live, stopped));
@@ -101,11 +123,25 @@ final class Runner {
       }
       due[worker] += (long) (1e9 / ratePerWorker);
     }
+    long ticket = ops > 0 ? tickets.getAndIncrement() : -1;
+    if (stopping || ticket >= warmupOps + ops) {
+      if (live.decrementAndGet() == 0) {
+        stopped.tryComplete();
+      }
+      return;
+    }
+    boolean counted = ticket >= warmupOps;
+    if (counted && ticket == warmupOps) {
+      openWindow();
+    }
     long start = System.nanoTime();
     boolean[] returned = {false};
     start(worker).onComplete(ar -> {
-      if (measuring) {
+      if (counted || ticket < 0 && measuring) {
         count(ar.succeeded() ? ar.result() : null, ar.cause(), System.nanoTime() - start);
+      }
+      if (counted && measuredDone.incrementAndGet() == ops) {
+        closeWindow();
       }
       if (returned[0]) {
         loop(worker, live, stopped);

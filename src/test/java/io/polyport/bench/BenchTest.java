@@ -1,6 +1,7 @@
 package io.polyport.bench;
 
 import io.polyport.testing.TestApp;
+import io.polyport.users.v1.ListUsersRequest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -56,6 +57,21 @@ class BenchTest {
     assertThat(results).extracting(Result::scenario).containsExactly("rest-create", "rest-get", "grpc-create", "grpc-get");
     assertClean(results, out.toString(StandardCharsets.UTF_8));
     assertThat(results).allSatisfy(r -> assertThat(r.seconds()).isBetween(0.9, 3.0));
+  }
+
+  @Test
+  void countedUnaryScenariosMeasureExactlyTheRequestsAskedFor() throws Exception {
+    var out = new ByteArrayOutputStream();
+    List<Result> results = bench(out, args("grpc-create,rest-create,grpc-get", "--preload", "50",
+        "--requests", "300", "--warmup-requests", "40", "--run-tag", "counted"));
+    assertClean(results, out.toString(StandardCharsets.UTF_8));
+    assertThat(results).allSatisfy(r -> assertThat(r.okOps()).as(r.scenario()).isEqualTo(300));
+    // the preload, then each create scenario's warm-up and measured creates, and not one more, were stored
+    long stored = 0;
+    for (var it = app.blocking().listUsers(ListUsersRequest.getDefaultInstance()); it.hasNext(); ) {
+      stored += it.next().getEmail().startsWith("bcounted-") ? 1 : 0;
+    }
+    assertThat(stored).isEqualTo(50 + 2 * (40 + 300));
   }
 
   @Test
