@@ -8,13 +8,13 @@
 # As in compare.sh: servers and their databases pinned to core 1, the bench tool to core 0 (one event loop);
 # gRPC rows in ROUNDS rounds, Polyport first in odd rounds and grpc-java first in even ones (keep ROUNDS even):
 # 1 connection x 1 in flight, 4 connections x 64. Then REST (HTTP/1.1, one request in flight per connection,
-# Polyport only): 1 x 1, 64 x 64. Each CreateUser has a new email. Every row is a new bench JVM: 10 s
-# unmeasured first (its own JIT: with 2 s it was at 97-99 % of its core at 64 in flight, run h), then SECS
-# measured, CreateUser at 64 in flight SECS / 2, because every create stays in the in-memory database: a
-# MongoStandalone (2 GB heap) holding 0.9M users stalled for seconds at a time, and a first try of 4 rounds
-# with longer create rows did not finish its second. Each server's database grows with its own rate, so the
-# faster one's holds more users. About 4 minutes a round, 2 rounds by default (each server first once):
-# pool several runs for more.
+# Polyport only): 1 x 1, 64 x 64. Every row is a new bench JVM. GetUser rows: 10 s unmeasured first (the
+# tool's own JIT: with 2 s it was at 97-99 % of its core at 64 in flight, run h), then SECS measured.
+# CreateUser rows are counted, not timed, so that both servers' databases take the same inserts (every create
+# stays in the in-memory database, and a MongoStandalone with a 2 GB heap stalls for seconds near 0.9M users):
+# 20,000 unmeasured at 1 in flight and 40,000 at 64, then SECS x 2,500 measured; with the defaults each
+# server's database holds about 270,000 users after the gRPC rounds. About 4 minutes a round, 2 rounds by
+# default (each server first once): pool several runs for more.
 # OUT/results.txt has one line per row, OUT/summary.txt the medians and ratios (bench/summary.py).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")/.." && pwd)"
@@ -27,7 +27,7 @@ while [ $# -gt 0 ]; do
     --seconds) SECS="$2"; shift 2 ;;
     --rounds) ROUNDS="$2"; [[ "$2" =~ ^[1-9][0-9]*$ ]] || { echo "--rounds takes a positive count" >&2; exit 2; }; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
-    *) sed -n '2,18p' "$0" >&2; exit 2 ;;
+    *) sed -n '2,19p' "$0" >&2; exit 2 ;;
   esac
 done
 {
@@ -37,7 +37,7 @@ start_db polyport 17101; D1="$DBPID"
 start_java_server polyport 19101 "$JARP" "$MURI"; P1="$SPID"
 start_db grpc-java 17102; D2="$DBPID"
 start_java_server grpc-java 19102 grpc-java "$MURI"; P2="$SPID"
-POLY="polyport 19101 $P1 $D1"; GJ="grpc-java 19102 $P2 $D2"; HALF="$(awk "BEGIN { print $SECS / 2 }")"
+POLY="polyport 19101 $P1 $D1"; GJ="grpc-java 19102 $P2 $D2"; CREATES="$(awk "BEGIN { printf \"%d\", $SECS * 2500 }")"
 tool() { # PORT ARGS...: the bench tool on the load core
   local port="$1"; shift
   taskset -c "$LCPU" java -Xmx1g -cp "$JARP" io.polyport.bench.Bench --port "$port" --max-seconds 300 "$@"
@@ -55,15 +55,15 @@ for t in "$POLY" "$GJ"; do
   read -r _ port _ _ <<<"$t"
   # users to read, and a warm-up at full load (JIT on the one core)
   tool "$port" -s grpc-get -c 4 -m 64 -d 60 -w 5 --preload 10000 >>"$OUT/warmup.txt"
-  tool "$port" -s grpc-create -c 4 -m 64 -d 5 -w 5 >>"$OUT/warmup.txt"
+  tool "$port" -s grpc-create -c 4 -m 64 --requests 40000 >>"$OUT/warmup.txt"
 done
 for round in $(seq "$ROUNDS"); do
   turns "$round" "$POLY" "$GJ"
   for t in "${TURNS[@]}"; do
     bench "$t" -s grpc-get -c 1 -m 1 -d "$SECS"
     bench "$t" -s grpc-get -c 4 -m 64 -d "$SECS"
-    bench "$t" -s grpc-create -c 1 -m 1 -d "$SECS"
-    bench "$t" -s grpc-create -c 4 -m 64 -d "$HALF"
+    bench "$t" -s grpc-create -c 1 -m 1 --warmup-requests 20000 --requests "$CREATES"
+    bench "$t" -s grpc-create -c 4 -m 64 --warmup-requests 40000 --requests "$CREATES"
   done
 done
 for op in rest-get rest-create; do
