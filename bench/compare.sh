@@ -13,7 +13,9 @@
 # Figures: GetUser 1x1 and 4x16 (h2load), CreateUser 1x1 and 4x16 (UnaryBench: a new email per
 # request), ListUsers 1 and 4 streams (StreamBench), REST GET /users/{id} at 1 and 64 connections.
 # Polyport and grpc-java run at the same time and are measured in turns, ROUNDS times (4, or --rounds; 1
-# with --quick); OUT/summary.txt has the median of each figure and the ratios, also round by round.
+# with --quick); OUT/summary.txt has the median of each figure and the ratios, also round by round, and marks
+# a unary figure whose load tool used 90 % of its core or more (CreateUser 4x16: UnaryBench at 94-100 % in runs
+# T-W; bench/unary.sh measures CreateUser under load with a client that is not the limit).
 # GetUser 1x1 is measured after --warm-1x1 (2,000) unmeasured calls at 1x1.
 # Needs: the anchors built (mvn -q -f DIR/grpc-java/pom.xml package; DIR/seed-python/gen.sh) and
 # their Debian packages (see DIR/README.md); `mvn -B package` here for target/polyport.jar.
@@ -30,7 +32,7 @@ while [ $# -gt 0 ]; do
     --quick) QUICK=1; shift ;;
     --warm-1x1) W1="$2"; [[ "$2" =~ ^[0-9]+$ ]] || { echo "--warm-1x1 takes a count" >&2; exit 2; }; shift 2 ;;
     --rounds) ROUNDS_ARG="$2"; [[ "$2" =~ ^[1-9][0-9]*$ ]] || { echo "--rounds takes a positive count" >&2; exit 2; }; shift 2 ;;
-    *) sed -n '2,20p' "$0" >&2; exit 2 ;;
+    *) sed -n '2,22p' "$0" >&2; exit 2 ;;
   esac
 done
 {

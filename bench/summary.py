@@ -27,6 +27,7 @@ def number(text):
 rates = defaultdict(list)  # (figure, label) -> req/s or msgs/s, one per run, in the file's order
 p50s = defaultdict(list)   # (unary figure, label) -> p50 ms
 cpus = defaultdict(list)   # (unary figure, label) -> µs of server CPU per call
+tools = defaultdict(list)  # (unary figure, label) -> the load tool's CPU, % of its one core
 labels = []
 for line in open(sys.argv[1]):
     if line.startswith('#'):
@@ -60,6 +61,9 @@ for line in open(sys.argv[1]):
             p50s[(unary, label)].append(float(field(line, 'p50_ms')))
         if us is not None:
             cpus[(unary, label)].append(us)
+        tool = number(field(line, 'loadgen_cpu') or field(line, 'bench_cpu'))
+        if tool is not None:
+            tools[(unary, label)].append(tool)
 
 if len(labels) < 2:
     sys.exit(f"{sys.argv[1]}: needs measurements of two labelled servers, found {labels or 'none'}")
@@ -111,13 +115,23 @@ for key in dict.fromkeys(k for k, _ in rates):
 # A 1x1 rate is swung by a few stalls per run (p99 ten times p50 in some runs, not in others); the median
 # latency of each run is steadier, so the summary also gives it, and the ratio that reads like the rates'.
 # Server CPU per call is the server's CPU over the rate of the same measurement.
+# A load tool at (nearly) all of its one core measures itself, not the server: such a figure is marked.
+BUSY = 90
 print()
 print(f"| unary figure (median of runs) | p50 ms, {name(first)} | p50 ms, {name(second)} | {name(second)} p50 / {name(first)} p50"
-      f" | server µs per call, {name(first)} | server µs per call, {name(second)} |")
-print("| --- | ---: | ---: | ---: | ---: | ---: |")
+      f" | server µs per call, {name(first)} | server µs per call, {name(second)} | load tool CPU, {name(first)} / {name(second)} |")
+print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+bound = []
 for key in dict.fromkeys(k for k, _ in list(p50s) + list(cpus)):
     a, b = median(p50s, key, first), median(p50s, key, second)
     ca, cb = median(cpus, key, first), median(cpus, key, second)
+    ta, tb = median(tools, key, first), median(tools, key, second)
     show = lambda v, f: format(v, f) if v is not None else ""
-    print(f"| {key} | {show(a, '.3f')} | {show(b, '.3f')} | {f'{b / a:.2f}x' if a and b else ''}"
-          f" | {show(ca, '.1f')} | {show(cb, '.1f')} |")
+    busy = max(ta or 0, tb or 0) >= BUSY
+    if busy:
+        bound.append(key)
+    print(f"| {key}{' (*)' if busy else ''} | {show(a, '.3f')} | {show(b, '.3f')} | {f'{b / a:.2f}x' if a and b else ''}"
+          f" | {show(ca, '.1f')} | {show(cb, '.1f')} | {' / '.join(f'{t:.0f} %' for t in (ta, tb) if t is not None)} |")
+if bound:
+    print(f"\n(*) the load tool's median CPU was {BUSY} % of its core or more: these rates measure the client as much as "
+          "the servers")
