@@ -12,8 +12,8 @@
 # tool's own JIT: with 2 s it was at 97-99 % of its core at 64 in flight, run h), then SECS measured.
 # CreateUser rows are counted, not timed, so that both servers' databases take the same inserts (every create
 # stays in the in-memory database, and a MongoStandalone with a 2 GB heap stalls for seconds near 0.9M users):
-# 20,000 unmeasured at 1 in flight and 40,000 at 64, then SECS x 2,500 measured; with the defaults each
-# server's database holds about 270,000 users after the gRPC rounds. About 4 minutes a round, 2 rounds by
+# 20,000 unmeasured then SECS x 2,500 measured at 1 in flight, 40,000 then SECS x 5,000 at 64; with the defaults
+# each server's database holds about 320,000 users after the gRPC rounds. About 4 minutes a round, 2 rounds by
 # default (each server first once): pool several runs for more.
 # OUT/results.txt has one line per row, OUT/summary.txt the medians and ratios (bench/summary.py).
 set -euo pipefail
@@ -37,7 +37,7 @@ start_db polyport 17101; D1="$DBPID"
 start_java_server polyport 19101 "$JARP" "$MURI"; P1="$SPID"
 start_db grpc-java 17102; D2="$DBPID"
 start_java_server grpc-java 19102 grpc-java "$MURI"; P2="$SPID"
-POLY="polyport 19101 $P1 $D1"; GJ="grpc-java 19102 $P2 $D2"; CREATES="$(awk "BEGIN { printf \"%d\", $SECS * 2500 }")"
+POLY="polyport 19101 $P1 $D1"; GJ="grpc-java 19102 $P2 $D2"; C1="$(awk "BEGIN { printf \"%d\", $SECS * 2500 }")"; C64=$((C1 * 2))
 tool() { # PORT ARGS...: the bench tool on the load core
   local port="$1"; shift
   taskset -c "$LCPU" java -Xmx1g -cp "$JARP" io.polyport.bench.Bench --port "$port" --max-seconds 300 "$@"
@@ -62,8 +62,8 @@ for round in $(seq "$ROUNDS"); do
   for t in "${TURNS[@]}"; do
     bench "$t" -s grpc-get -c 1 -m 1 -d "$SECS"
     bench "$t" -s grpc-get -c 4 -m 64 -d "$SECS"
-    bench "$t" -s grpc-create -c 1 -m 1 --warmup-requests 20000 --requests "$CREATES"
-    bench "$t" -s grpc-create -c 4 -m 64 --warmup-requests 40000 --requests "$CREATES"
+    bench "$t" -s grpc-create -c 1 -m 1 --warmup-requests 20000 --requests "$C1"
+    bench "$t" -s grpc-create -c 4 -m 64 --warmup-requests 40000 --requests "$C64"
   done
 done
 for op in rest-get rest-create; do
