@@ -14,7 +14,7 @@
 # request), ListUsers 1 and 4 streams (StreamBench), REST GET /users/{id} at 1 and 64 connections.
 # Polyport and grpc-java run at the same time and are measured in turns, ROUNDS times (4, or --rounds; 1
 # with --quick); OUT/summary.txt has the median of each figure and the ratios, also round by round, and marks
-# a unary figure whose load tool used 90 % of its core or more (CreateUser 4x16: UnaryBench at 94-100 % in runs
+# a unary figure whose load tool used 90 % of its core or more (CreateUser 4x16: UnaryBench at 89-101 % in runs
 # T-W; bench/unary.sh measures CreateUser under load with a client that is not the limit).
 # GetUser 1x1 is measured after --warm-1x1 (2,000) unmeasured calls at 1x1.
 # Needs: the anchors built (mvn -q -f DIR/grpc-java/pom.xml package; DIR/seed-python/gen.sh) and

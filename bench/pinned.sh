@@ -5,7 +5,8 @@ SERVER_OPTS=(-XX:+UseParallelGC -Xms1g -Xmx1g)
 # The database's heap at its full size from the start, and a small young generation. Every stored user survives
 # its first collection; with the anchors' -Xms256m -Xmx2g, 300,000 creates at 64 in flight cost full collections of
 # 1.2-1.3 s (the heap growing) and young ones of 0.25-0.45 s, 5.6 s in all, and a 2-3 s row took one or none of
-# them (run j). With these flags: no full collection, young ones of 95 ms at most, 3.2 s in all (GC logs: OUT/*-db-gc.log).
+# them (run j). With these flags, in that check: no full collection, young ones of 95 ms at most, 3.2 s in all
+# (docs/bench-results/db-gc-flags-2026-11-25.txt; each run's GC logs: OUT/*-db-gc.log).
 DB_OPTS=(-XX:+UseParallelGC -Xms2g -Xmx2g -Xmn128m)
 
 start_db() { # LABEL PORT -> DBPID, MURI: an anchors MongoStandalone (memory backend) on the server core

@@ -12,7 +12,8 @@
 # falls inside the profile. OUT/cpu.collapsed holds the stacks; OUT/threads.txt the µs of CPU per call of
 # each thread, and how much of it is user code or system calls. With --counts, no profiler: `perf stat` counts,
 # per thread and per call, the exact CPU time (task-clock), the context switches and the system calls of the
-# kind a call makes (reads, writes, epoll waits, futexes) into OUT/counts.txt (needs perf and tracepoints).
+# kinds a call makes (reads, writes, epoll waits, futexes; others are not counted) into OUT/counts.txt (needs
+# perf and the syscall tracepoints, whose own cost is in the figures); GetUser only.
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")/.." && pwd)"
 ANCHORS="${ANCHORS:-$HERE/../shared/anchors}"; JARP="$HERE/target/polyport.jar"
@@ -30,6 +31,8 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ "$SERVER" = grpc-java ] || [ -f "$SERVER" ] || { echo "missing $SERVER" >&2; exit 1; }
+# UnaryBench's own 10,000 warm-up calls at 16 in flight would be counted as if they were calls at 1
+[ "$COUNTS" = 0 ] || [ "$RPC" = get ] || { echo "--counts measures GetUser only" >&2; exit 2; }
 {
 source "$HERE/bench/common.sh"
 source "$HERE/bench/pinned.sh"
@@ -72,23 +75,33 @@ if [ "$COUNTS" = 1 ]; then
   perf stat --per-thread -e "$EVENTS" -t "$(ls "/proc/$SPID/task" | paste -sd,)" -o "$OUT/perf.txt" & PERF=$!
   wait_quiet 5 2 >/dev/null || true # perf attached to every thread before the first call
   calls
-  kill -INT "$PERF"; wait "$PERF" || true
+  kill -INT "$PERF" 2>/dev/null || true; wait "$PERF" || true
+  [ -s "$OUT/perf.txt" ] || { echo "perf stat wrote nothing (see above)" >&2; exit 1; }
   "$PY" - "$OUT/perf.txt" "$N" <<'PY' | tee "$OUT/counts.txt" | tee -a "$RES"
 import collections, re, sys
 calls = int(sys.argv[2])
 per = collections.defaultdict(collections.Counter)
-for line in open(sys.argv[1]):  # "<comm>-<tid> <count> [msec] <event> ..."
-    f = line.split()
-    if len(f) < 3 or not re.fullmatch(r"[\d,.]+", f[1]):
+line_re = re.compile(r"^\s*(.+?)-(\d+)\s+([\d,.]+)\s+(?:msec\s+)?(\S+)")  # "<comm>-<tid> <count> [msec] <event>"
+for line in open(sys.argv[1]):
+    m = line_re.match(line)
+    if not m:
         continue
-    event = f[3] if f[2] == "msec" else f[2]
-    value = float(f[1].replace(",", "")) * (1000 if event == "task-clock" else 1)  # task-clock: µs
-    per[re.sub(r"\d+", "N", f[0].rsplit("-", 1)[0])][event.replace("syscalls:sys_enter_", "")] += value
+    name, _, count, event = m.groups()
+    value = float(count.replace(",", "")) * (1000 if event == "task-clock" else 1)  # task-clock: µs
+    per[re.sub(r"\d+", "N", name)][event.replace("syscalls:sys_enter_", "")] += value
+if not per:
+    sys.exit(f"{sys.argv[1]}: no counts (did perf attach?)")
 print(f"# per call ({calls} calls), each thread: µs of CPU (task-clock), context switches (cs) and system calls")
+shown, others = 0.0, 0.0
 for thread, c in sorted(per.items(), key=lambda kv: -kv[1]["task-clock"]):
-    if c["task-clock"] / calls >= 0.5:
+    us = c["task-clock"] / calls
+    if us >= 0.5:
+        shown += us
         rest = " ".join(f"{k}={v / calls:.2f}" for k, v in sorted(c.items()) if k != "task-clock" and v / calls >= 0.05)
-        print(f"{c['task-clock'] / calls:8.1f}  {thread:26s} {rest.replace('context-switches', 'cs')}")
+        print(f"{us:8.1f}  {thread:26s} {rest.replace('context-switches', 'cs')}")
+    else:
+        others += us
+print(f"{shown + others:8.1f}  all threads counted (those under 0.5 µs per call: {others:.1f}); threads started after perf attached are not counted")
 PY
   say "# done: $OUT/counts.txt"
   exit 0

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The summary of a results file of bench/compare.sh, bench/unary.sh or bench/ab.sh: the median of each figure per
 target, the ratios of the medians, and the ratio round by round (the targets are measured in turns, so a round's
-pair shares the machine's moment); then each unary figure's median p50 latency and server CPU per call.
+pair shares the machine's moment); then each unary figure's median p50 latency, server CPU per call and load tool
+CPU. A figure whose load tool ran at 90 % of its core or more (median) is marked (*): it measures the client.
 
 The pair compared is Polyport and grpc-java when both are in the file, else the first two labels (ab.sh's a and b);
 the FastAPI gateway, when present, is compared with Polyport. Figures are pooled by label: a file holding two A/Bs
@@ -93,6 +94,12 @@ def by_round(key):
             + f" (median {statistics.median(pairs):.2f}x, {sum(r >= 1 for r in pairs)} of {len(pairs)} at or above 1)")
 
 
+# A load tool at (nearly) all of its one core measures itself, not the server: such a figure is marked (*).
+BUSY = 90
+busy_tool = {key for key in dict.fromkeys(k for k, _ in tools)
+             if max(median(tools, key, first) or 0, median(tools, key, second) or 0) >= BUSY}
+mark = lambda key: ' (*)' if any(key.startswith(b + ',') or key == b for b in busy_tool) else ''
+
 head = [name(x) for x in shown] + [f"{name(first)} / {name(second)}"]
 if gateway:
     head.append(f"{name(first)} / {name(gateway)}")
@@ -110,28 +117,23 @@ for key in dict.fromkeys(k for k, _ in rates):
         g = median(rates, key, gateway)
         cells.append(f"{a / g:.2f}x" if a and g else "")
     cells.append(by_round(key))
-    print(f"| {key} | " + " | ".join(cells) + " |")
+    print(f"| {key}{mark(key)} | " + " | ".join(cells) + " |")
 
 # A 1x1 rate is swung by a few stalls per run (p99 ten times p50 in some runs, not in others); the median
 # latency of each run is steadier, so the summary also gives it, and the ratio that reads like the rates'.
 # Server CPU per call is the server's CPU over the rate of the same measurement.
-# A load tool at (nearly) all of its one core measures itself, not the server: such a figure is marked.
-BUSY = 90
 print()
 print(f"| unary figure (median of runs) | p50 ms, {name(first)} | p50 ms, {name(second)} | {name(second)} p50 / {name(first)} p50"
-      f" | server µs per call, {name(first)} | server µs per call, {name(second)} | load tool CPU, {name(first)} / {name(second)} |")
+      f" | server µs per call, {name(first)} | server µs per call, {name(second)}"
+      f" | load tool CPU, {name(first)} / {name(second)} |")
 print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
-bound = []
 for key in dict.fromkeys(k for k, _ in list(p50s) + list(cpus)):
     a, b = median(p50s, key, first), median(p50s, key, second)
     ca, cb = median(cpus, key, first), median(cpus, key, second)
     ta, tb = median(tools, key, first), median(tools, key, second)
     show = lambda v, f: format(v, f) if v is not None else ""
-    busy = max(ta or 0, tb or 0) >= BUSY
-    if busy:
-        bound.append(key)
-    print(f"| {key}{' (*)' if busy else ''} | {show(a, '.3f')} | {show(b, '.3f')} | {f'{b / a:.2f}x' if a and b else ''}"
-          f" | {show(ca, '.1f')} | {show(cb, '.1f')} | {' / '.join(f'{t:.0f} %' for t in (ta, tb) if t is not None)} |")
-if bound:
-    print(f"\n(*) the load tool's median CPU was {BUSY} % of its core or more: these rates measure the client as much as "
-          "the servers")
+    print(f"| {key}{mark(key)} | {show(a, '.3f')} | {show(b, '.3f')} | {f'{b / a:.2f}x' if a and b else ''}"
+          f" | {show(ca, '.1f')} | {show(cb, '.1f')} | {' / '.join(f'{t:.0f} %' if t is not None else '-' for t in (ta, tb))} |")
+if busy_tool:
+    print(f"\n(*) the load tool's median CPU was {BUSY} % of its core or more for one of the two servers: the figure "
+          "measures the client as much as the servers")

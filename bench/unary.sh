@@ -11,10 +11,11 @@
 # Polyport only): 1 x 1, 64 x 64. Every row is a new bench JVM. GetUser rows: 10 s unmeasured first (the
 # tool's own JIT: with 2 s it was at 97-99 % of its core at 64 in flight, run h), then SECS measured.
 # CreateUser rows are counted, not timed, so that both servers' databases take the same inserts (every create
-# stays in the in-memory database, and a MongoStandalone with a 2 GB heap stalls for seconds near 0.9M users):
-# 20,000 unmeasured then SECS x 2,500 measured at 1 in flight, 40,000 then SECS x 5,000 at 64; with the defaults
-# each server's database holds about 320,000 users after the gRPC rounds. About 4 minutes a round, 2 rounds by
-# default (each server first once): pool several runs for more.
+# stays in the in-memory database; under the anchors' heap flags one that grew to 0.9M users stalled for seconds):
+# 20,000 unmeasured then SECS x 2,500 measured at 1 in flight, 150,000 then SECS x 5,000 at 64 (8-10 s unmeasured:
+# with 40,000, 2-3 s, the tool was at 81-93 % of its core, run j); with the defaults each server's database holds
+# about 540,000 users after the gRPC rounds. About 5 minutes a round, 2 rounds by default (each server first
+# once): pool several runs, each on new databases, for more.
 # OUT/results.txt has one line per row, OUT/summary.txt the medians and ratios (bench/summary.py).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")/.." && pwd)"
@@ -63,7 +64,7 @@ for round in $(seq "$ROUNDS"); do
     bench "$t" -s grpc-get -c 1 -m 1 -d "$SECS"
     bench "$t" -s grpc-get -c 4 -m 64 -d "$SECS"
     bench "$t" -s grpc-create -c 1 -m 1 --warmup-requests 20000 --requests "$C1"
-    bench "$t" -s grpc-create -c 4 -m 64 --warmup-requests 40000 --requests "$C64"
+    bench "$t" -s grpc-create -c 4 -m 64 --warmup-requests 150000 --requests "$C64"
   done
 done
 for op in rest-get rest-create; do

@@ -46,6 +46,7 @@ final class Runner {
   private final AtomicLong measuredDone = new AtomicLong();
   private long warmupOps;
   private long ops;
+  private volatile long drainTimer = -1;
 
   /** @param contexts one event-loop context per connection; worker w runs on context w % size */
   Runner(Workload workload, CpuMeter cpu, List<Context> contexts, int workers) {
@@ -79,10 +80,16 @@ final class Runner {
         .map(v -> result(((window[1] == 0 ? System.nanoTime() : window[1]) - window[0]) / 1e9));
   }
 
-  /** Unary, counted: {@code warmupOps} operations unmeasured, then {@code ops} measured (ops > 0). */
+  /**
+   * Unary, counted: {@code warmupOps} operations unmeasured, then {@code ops} measured (ops > 0). Operations still
+   * unanswered {@code DRAIN_TIMEOUT_MS} after the last one started count as errors, and the row ends.
+   */
   Future<Result> counted(long warmupOps, long ops) {
     this.warmupOps = warmupOps;
     this.ops = ops;
+    if (warmupOps == 0) {
+      openWindow();
+    }
     return launch().future().map(v -> result((window[1] - window[0]) / 1e9));
   }
 
@@ -101,8 +108,26 @@ final class Runner {
     return stopped;
   }
 
+  /**
+   * Counted: every operation has started; if some are still unanswered after the drain timeout, they count as
+   * errors and the row ends with what completed.
+   */
+  private void drainOrGiveUp(int worker, Promise<Void> stopped) {
+    drainTimer = context(worker).owner().setTimer(DRAIN_TIMEOUT_MS, t -> {
+      long missing = ops - measuredDone.get();
+      if (missing > 0 && measuring) {
+        closeWindow();
+        errors.add(missing);
+        firstError.compareAndSet(null, missing + " requests unanswered " + DRAIN_TIMEOUT_MS / 1000 + " s after the last one started");
+        stopped.tryComplete();
+      }
+    });
+  }
+
   private void openWindow() {
-    latency.reset();
+    if (ops == 0) {
+      latency.reset(); // timed: drop what the warm-up recorded (counted: only measured operations are recorded)
+    }
     cpu.start();
     window[0] = System.nanoTime();
     measuring = true;
@@ -125,13 +150,16 @@ final class Runner {
     }
     long ticket = ops > 0 ? tickets.getAndIncrement() : -1;
     if (stopping || ticket >= warmupOps + ops) {
+      if (ticket == warmupOps + ops) {
+        drainOrGiveUp(worker, stopped);
+      }
       if (live.decrementAndGet() == 0) {
         stopped.tryComplete();
       }
       return;
     }
     boolean counted = ticket >= warmupOps;
-    if (counted && ticket == warmupOps) {
+    if (counted && ticket == warmupOps && warmupOps > 0) {
       openWindow();
     }
     long start = System.nanoTime();
@@ -142,6 +170,9 @@ final class Runner {
       }
       if (counted && measuredDone.incrementAndGet() == ops) {
         closeWindow();
+        if (drainTimer >= 0) {
+          context(worker).owner().cancelTimer(drainTimer);
+        }
       }
       if (returned[0]) {
         loop(worker, live, stopped);
