@@ -40,7 +40,7 @@ live() { say "# server live heap (jcmd GC.class_histogram, $1): $(jcmd "$SPID" G
 
 start_db() { # STEP -> DB
   port_free "$DBPORT"
-  start_bg "$OUT/db-$1.log" java -XX:+UseParallelGC -Xms1g -Xmx8g -cp "$JAR" anchors.db.MongoStandalone --port "$DBPORT" --memory
+  start_bg "$OUT/db-$1.log" java -XX:+UseParallelGC -Xms1g -Xmx8g "-Xlog:gc:file=$OUT/db-$1-gc.log" -cp "$JAR" anchors.db.MongoStandalone --port "$DBPORT" --memory
   DB="$BG_PID"; wait_port 127.0.0.1 "$DBPORT" 60 "$DB"
 }
 stop_db() { stop_pid "$DB"; forget_pid "$DB"; }
