@@ -70,6 +70,8 @@ public final class Bench implements Callable<Integer> {
   int warmupRounds = 0;
   @Option(names = "--records", description = "users per import stream (default: ${DEFAULT-VALUE})")
   long records = 100_000;
+  @Option(names = "--warmup-records", description = "users per unmeasured import stream (default: --records)")
+  Long warmupRecords;
   @Option(names = "--list-limit", description = "limit of a list stream and of the read baselines, 0 = all (default: ${DEFAULT-VALUE})")
   int listLimit = 0;
   @Option(names = "--preload", description = "import this many users over gRPC before the scenarios (default: ${DEFAULT-VALUE})")
@@ -192,11 +194,12 @@ public final class Bench implements Callable<Integer> {
           running.add(watch(vertx, address, extra));
           continue;
         }
-        Workload w = workload(name, grpc, rest, driver, users, idList, inFlight);
+        Workload w = workload(name, grpc, rest, driver, users, idList, inFlight, records);
         int workers = w.unary() ? inFlight : streams;
         Runner runner = new Runner(w, new CpuMeter(serverPid, dbPid), eventLoops(vertx, Math.min(connections, workers)),
             workers, rate);
-        running.add(!w.unary() ? runner.rounds(warmupRounds, rounds)
+        running.add(!w.unary() ? runner.rounds(warmupRecords == null ? w
+                : workload(name, grpc, rest, driver, users, idList, inFlight, warmupRecords), warmupRounds, rounds)
             : requests > 0 ? runner.counted(warmupRequests, requests)
             : runner.timed(vertx, (long) (warmup * 1000), (long) (duration * 1000)));
       }
@@ -245,7 +248,7 @@ public final class Bench implements Callable<Integer> {
   }
 
   private Workload workload(String name, GrpcWorkloads grpc, RestWorkloads rest, DriverWorkloads driver,
-                            Users users, List<String> idList, int inFlight) {
+                            Users users, List<String> idList, int inFlight, long records) {
     return switch (name) {
       case "rest-create" -> rest.create(name, users, inFlight);
       case "rest-get" -> rest.get(name, idList, inFlight);

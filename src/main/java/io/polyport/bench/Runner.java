@@ -185,19 +185,24 @@ final class Runner {
 
   /** Streams: every worker runs {@code warmupRounds}, then (measured) {@code rounds} operations. */
   Future<Result> rounds(int warmupRounds, int rounds) {
-    return phase(warmupRounds).compose(v -> {
+    return rounds(workload, warmupRounds, rounds);
+  }
+
+  /** The same, with the unmeasured rounds made of {@code warmup}'s operations (a smaller import, say). */
+  Future<Result> rounds(Workload warmup, int warmupRounds, int rounds) {
+    return phase(warmup, warmupRounds).compose(v -> {
       latency.reset();
       measuring = true;
       cpu.start();
       long start = System.nanoTime();
-      return phase(rounds).map(x -> {
+      return phase(workload, rounds).map(x -> {
         cpuUsed = cpu.stop();
         return result((System.nanoTime() - start) / 1e9);
       });
     });
   }
 
-  private Future<Void> phase(int rounds) {
+  private Future<Void> phase(Workload operation, int rounds) {
     if (rounds <= 0) {
       return Future.succeededFuture();
     }
@@ -205,12 +210,12 @@ final class Runner {
     AtomicInteger live = new AtomicInteger(workers);
     for (int w = 0; w < workers; w++) {
       int worker = w;
-      context(worker).runOnContext(v -> round(worker, rounds, live, done));
+      context(worker).runOnContext(v -> round(operation, worker, rounds, live, done));
     }
     return done.future();
   }
 
-  private void round(int worker, int left, AtomicInteger live, Promise<Void> done) {
+  private void round(Workload operation, int worker, int left, AtomicInteger live, Promise<Void> done) {
     if (left == 0) {
       if (live.decrementAndGet() == 0) {
         done.complete();
@@ -218,19 +223,23 @@ final class Runner {
       return;
     }
     long start = System.nanoTime();
-    start(worker).onComplete(ar -> {
+    start(operation, worker).onComplete(ar -> {
       if (measuring) {
         count(ar.succeeded() ? ar.result() : null, ar.cause(), System.nanoTime() - start);
       } else if (ar.failed()) {
         noteError(ar.cause());
       }
-      context(worker).runOnContext(v -> round(worker, left - 1, live, done));
+      context(worker).runOnContext(v -> round(operation, worker, left - 1, live, done));
     });
   }
 
   private Future<Long> start(int worker) {
+    return start(workload, worker);
+  }
+
+  private Future<Long> start(Workload operation, int worker) {
     try {
-      return workload.call(worker);
+      return operation.call(worker);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }

@@ -83,6 +83,21 @@ class BenchTest {
   }
 
   @Test
+  void importsWarmUpWithTheirOwnSmallerStreamsAndMeasureOnlyTheFullOnes() throws Exception {
+    var out = new ByteArrayOutputStream();
+    List<Result> results = bench(out, args("grpc-import", "--warmup-rounds", "2", "--warmup-records", "70",
+        "--run-tag", "warmimport"));
+    assertClean(results, out.toString(StandardCharsets.UTF_8));
+    assertThat(results.get(0).units()).isEqualTo(1000);
+    assertThat(results.get(0).okOps()).isEqualTo(1);
+    long stored = 0;
+    for (var it = app.blocking().listUsers(ListUsersRequest.getDefaultInstance()); it.hasNext(); ) {
+      stored += it.next().getEmail().startsWith("bwarmimport-") ? 1 : 0;
+    }
+    assertThat(stored).isEqualTo(2 * 70 + 1000);
+  }
+
+  @Test
   void streamScenariosMoveWholeStreams() throws Exception {
     var out = new ByteArrayOutputStream();
     List<String> streams = Bench.SCENARIOS.stream()
