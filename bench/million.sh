@@ -6,10 +6,11 @@
 #   bench/million.sh [--records N] [--jar target/polyport.jar] [--anchors DIR] [--out DIR]
 #
 # The database is an anchors.db.MongoStandalone (memory backend, its own JVM at a fixed 8 GB heap with a 128 MB
-# young generation: at -Xms1g it paused 8-12 s per step, full collections of 2-3.4 s, run M22; its GC log is
+# young generation: at -Xms1g it paused 8-12 s per step, full collections of 2.2-3.4 s, run M22; its GC log is
 # OUT/db-STEP-gc.log), a fresh one for each
 # of the three steps (driver alone, gRPC, REST), so that every step starts on an empty collection in a
-# database process that holds nothing else (its cost per insert grows with what its heap holds). Nothing is
+# database process that holds nothing else (its cost per insert grows with what its heap holds; each measured
+# import goes into a collection holding its step's N/5 warm-up users). Nothing is
 # pinned: the load tool, the server and the database share the machine's cores, and the driver baselines
 # run in the load tool's JVM, so they get the same cores minus the server. The server's heap is watched by
 # the bench tool (--server-pid): peak heap in use and the heap after GCs; and between the steps jcmd prints
@@ -25,7 +26,7 @@ while [ $# -gt 0 ]; do
     --jar) JARP="$2"; shift 2 ;;
     --anchors) ANCHORS="$2"; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
-    *) sed -n '2,17p' "$0" >&2; exit 2 ;;
+    *) sed -n '2,18p' "$0" >&2; exit 2 ;;
   esac
 done
 {
@@ -50,15 +51,13 @@ stop_db() { stop_pid "$DB"; forget_pid "$DB"; }
 
 say "# million $(date -u +%FT%TZ) host=$(hostname) cores=$(nproc) records=$N polyport=$(revision); $(java -version 2>&1 | head -1)"
 
-# every import (the driver's too) first streams N/5 users unmeasured, in the same bench JVM: a cold server spent
-# 10.4-11.1 µs of CPU per user on a 1M import (runs M23, M24), a warm one 6.8 (an ad hoc profile, 1.9 of them
-# still the JIT's)
-# shellcheck disable=SC2089,SC2090 # two words, split on purpose
-WARM_IMPORT="--warmup-rounds 1 --warmup-records $((N / 5))"
+# every import (the driver's too) first streams N/5 users unmeasured, in the same JVMs: the server spent 10.4-11.1
+# µs of CPU per user on a cold 1M import (runs M23, M24), 7.0-7.6 on one after such a warm-up (M25, M26)
+WARM_IMPORT=(--warmup-rounds 1 --warmup-records "$((N / 5))")
 
 say "## driver alone: insert then read (collection with the server's unique email index)"
 start_db driver
-bench -s driver-insert --records "$N" $WARM_IMPORT --mongo-db baseline --db-pid "$DB"
+bench -s driver-insert --records "$N" "${WARM_IMPORT[@]}" --mongo-db baseline --db-pid "$DB"
 bench -s driver-read --list-limit "$N" --mongo-db baseline --warmup-rounds 2 --rounds 3 --db-pid "$DB"
 
 stop_db
@@ -67,7 +66,7 @@ say "## gRPC ImportUsers, then ListUsers (server -Xmx128m)"
 start_db grpc
 start_polyport grpc
 live "started"
-bench -s grpc-import --records "$N" $WARM_IMPORT --server-pid "$SPID" --db-pid "$DB"
+bench -s grpc-import --records "$N" "${WARM_IMPORT[@]}" --server-pid "$SPID" --db-pid "$DB"
 live "after the import"
 bench -s grpc-list --list-limit "$N" --warmup-rounds 2 --rounds 3 --server-pid "$SPID" --db-pid "$DB"
 live "after five gRPC lists"
@@ -81,7 +80,7 @@ say "## REST NDJSON import (server -Xmx128m)"
 start_db rest
 start_polyport rest
 live "started"
-bench -s rest-import --records "$N" $WARM_IMPORT --server-pid "$SPID" --db-pid "$DB"
+bench -s rest-import --records "$N" "${WARM_IMPORT[@]}" --server-pid "$SPID" --db-pid "$DB"
 live "after the import"
 stop_polyport
 stop_db

@@ -148,6 +148,10 @@ public final class Bench implements Callable<Integer> {
         throw new CommandLine.ParameterException(new CommandLine(this), "unknown scenario " + s + "; known: " + SCENARIOS);
       }
     }
+    if (warmupRecords != null && (warmupRecords < 1 || warmupRounds < 1)) {
+      throw new CommandLine.ParameterException(new CommandLine(this),
+          "--warmup-records takes a positive count and needs --warmup-rounds");
+    }
     if (requests < 0 || warmupRequests < 0 || warmupRequests > 0 && requests == 0) {
       throw new CommandLine.ParameterException(new CommandLine(this),
           "--requests takes a positive count, and --warmup-requests (0 or more) needs --requests");
