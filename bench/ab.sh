@@ -56,6 +56,6 @@ for round in $(seq "$ROUNDS"); do
   done
 done
 "$PY" "$HERE/bench/summary.py" "$RES" | tee "$OUT/summary.txt"
-say "# done: $RES"
+finish_run
 exit 0
 }

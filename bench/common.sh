@@ -10,3 +10,12 @@ trap 'stop_all' EXIT
 trap 'exit 130' INT TERM
 say() { echo "$*" | tee -a "$RES"; }
 revision() { git -C "$HERE" rev-parse --short HEAD 2>/dev/null || echo na; }
+finish_run() { # each database's collections (the -Xlog:gc files under OUT), then the run's last line
+  local f
+  for f in "$OUT"/*-gc.log; do
+    [ -f "$f" ] || continue
+    say "# gc $(basename "$f" .log): $(awk '/Pause/ { n++; ms = $NF + 0; total += ms; if (/Pause Full/) full++; if (ms > longest) longest = ms }
+      END { printf "pauses=%d full=%d total_ms=%.0f longest_ms=%.1f", n, full, total, longest }' "$f")"
+  done
+  say "# done: $RES"
+}

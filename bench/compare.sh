@@ -108,6 +108,6 @@ for round in $(seq "$ROUNDS"); do
 done
 stop_server "$P4"; stop_server "$P3"; stop_server "$D3"
 "$PY" "$HERE/bench/summary.py" "$RES" | tee "$OUT/summary.txt"
-say "# done: $RES"
+finish_run
 exit 0
 }

@@ -84,6 +84,6 @@ bench -s rest-import --records "$N" "${WARM_IMPORT[@]}" --server-pid "$SPID" --d
 live "after the import"
 stop_polyport
 stop_db
-say "# done: $RES"
+finish_run
 exit 0
 }

@@ -29,6 +29,7 @@ rates = defaultdict(list)  # (figure, label) -> req/s or msgs/s, one per run, in
 p50s = defaultdict(list)   # (unary figure, label) -> p50 ms
 cpus = defaultdict(list)   # (unary figure, label) -> µs of server CPU per call
 tools = defaultdict(list)  # (unary figure, label) -> the load tool's CPU, % of its one core
+unary_of = {}              # rate key -> its unary figure (None for lists and REST)
 labels = []
 for line in open(sys.argv[1]):
     if line.startswith('#'):
@@ -57,6 +58,7 @@ for line in open(sys.argv[1]):
     if label not in labels:
         labels.append(label)
     rates[(key, label)].append(rate)
+    unary_of[key] = unary
     if unary:
         if field(line, 'p50_ms'):
             p50s[(unary, label)].append(float(field(line, 'p50_ms')))
@@ -96,9 +98,8 @@ def by_round(key):
 
 # A load tool at (nearly) all of its one core measures itself, not the server: such a figure is marked (*).
 BUSY = 90
-busy_tool = {key for key in dict.fromkeys(k for k, _ in tools)
-             if max(median(tools, key, first) or 0, median(tools, key, second) or 0) >= BUSY}
-mark = lambda key: ' (*)' if any(key.startswith(b + ',') or key == b for b in busy_tool) else ''
+busy_tool = {key for key, _ in tools if max(median(tools, key, first) or 0, median(tools, key, second) or 0) >= BUSY}
+mark = lambda key: ' (*)' if unary_of.get(key, key) in busy_tool else ''
 
 head = [name(x) for x in shown] + [f"{name(first)} / {name(second)}"]
 if gateway:

@@ -72,6 +72,6 @@ for op in rest-get rest-create; do
   bench "$POLY" -s "$op" -c 64 -m 64 -d "$SECS"
 done
 "$PY" "$HERE/bench/summary.py" "$RES" | tee "$OUT/summary.txt"
-say "# done: $RES"
+finish_run
 exit 0
 }

@@ -252,7 +252,7 @@ public final class Bench implements Callable<Integer> {
   }
 
   private Workload workload(String name, GrpcWorkloads grpc, RestWorkloads rest, DriverWorkloads driver,
-                            Users users, List<String> idList, int inFlight, long records) {
+                            Users users, List<String> idList, int inFlight, long importRecords) {
     return switch (name) {
       case "rest-create" -> rest.create(name, users, inFlight);
       case "rest-get" -> rest.get(name, idList, inFlight);
@@ -260,10 +260,10 @@ public final class Bench implements Callable<Integer> {
       case "grpc-get" -> grpc.get(name, idList, inFlight);
       case "grpc-list" -> grpc.list(name, listLimit);
       case "rest-list" -> rest.list(name, listLimit);
-      case "grpc-import" -> grpc.importUsers(name, users, records);
-      case "rest-import" -> rest.importUsers(name, users, records);
+      case "grpc-import" -> grpc.importUsers(name, users, importRecords);
+      case "rest-import" -> rest.importUsers(name, users, importRecords);
       case "driver-read" -> driver.read(name, listLimit);
-      case "driver-insert" -> driver.insert(name, users, records);
+      case "driver-insert" -> driver.insert(name, users, importRecords);
       default -> throw new IllegalArgumentException(name);
     };
   }

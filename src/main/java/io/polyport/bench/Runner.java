@@ -46,7 +46,6 @@ final class Runner {
   private final AtomicLong measuredDone = new AtomicLong();
   private long warmupOps;
   private long ops;
-  private volatile long drainTimer = -1;
 
   /** @param contexts one event-loop context per connection; worker w runs on context w % size */
   Runner(Workload workload, CpuMeter cpu, List<Context> contexts, int workers) {
@@ -87,9 +86,6 @@ final class Runner {
   Future<Result> counted(long warmupOps, long ops) {
     this.warmupOps = warmupOps;
     this.ops = ops;
-    if (warmupOps == 0) {
-      openWindow();
-    }
     return launch().future().map(v -> result((window[1] - window[0]) / 1e9));
   }
 
@@ -110,10 +106,10 @@ final class Runner {
 
   /**
    * Counted: every operation has started; if some are still unanswered after the drain timeout, they count as
-   * errors and the row ends with what completed.
+   * errors and the row ends with what completed (a window already closed means all were answered).
    */
   private void drainOrGiveUp(int worker, Promise<Void> stopped) {
-    drainTimer = context(worker).owner().setTimer(DRAIN_TIMEOUT_MS, t -> {
+    context(worker).owner().setTimer(DRAIN_TIMEOUT_MS, t -> {
       long missing = ops - measuredDone.get();
       if (missing > 0 && measuring) {
         closeWindow();
@@ -159,7 +155,7 @@ final class Runner {
       return;
     }
     boolean counted = ticket >= warmupOps;
-    if (counted && ticket == warmupOps && warmupOps > 0) {
+    if (ticket == warmupOps) {
       openWindow();
     }
     long start = System.nanoTime();
@@ -170,9 +166,6 @@ final class Runner {
       }
       if (counted && measuredDone.incrementAndGet() == ops) {
         closeWindow();
-        if (drainTimer >= 0) {
-          context(worker).owner().cancelTimer(drainTimer);
-        }
       }
       if (returned[0]) {
         loop(worker, live, stopped);

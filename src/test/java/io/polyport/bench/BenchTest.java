@@ -42,6 +42,15 @@ class BenchTest {
     return all.toArray(String[]::new);
   }
 
+  /** Users the server holds whose generated email carries {@code runTag} (see Users). */
+  static long storedUsersOfRun(String runTag) {
+    long stored = 0;
+    for (var it = app.blocking().listUsers(ListUsersRequest.getDefaultInstance()); it.hasNext(); ) {
+      stored += it.next().getEmail().startsWith("b" + runTag + "-") ? 1 : 0;
+    }
+    return stored;
+  }
+
   static void assertClean(List<Result> results, String printed) {
     for (Result r : results) {
       assertThat(r.errors()).as("%s errors (%s)", r.scenario(), r.firstError()).isZero();
@@ -75,11 +84,7 @@ class BenchTest {
       assertThat(r.seconds()).as(r.scenario()).isPositive().isLessThan(elapsed);
     });
     // the preload, then each create scenario's warm-up and measured creates, and not one more, were stored
-    long stored = 0;
-    for (var it = app.blocking().listUsers(ListUsersRequest.getDefaultInstance()); it.hasNext(); ) {
-      stored += it.next().getEmail().startsWith("bcounted-") ? 1 : 0;
-    }
-    assertThat(stored).isEqualTo(50 + 2 * (40 + 300));
+    assertThat(storedUsersOfRun("counted")).isEqualTo(50 + 2 * (40 + 300));
   }
 
   @Test
@@ -93,11 +98,7 @@ class BenchTest {
       assertThat(r.units()).as(r.scenario()).isEqualTo(1000);
       assertThat(r.okOps()).as(r.scenario()).isEqualTo(1);
     });
-    long stored = 0;
-    for (var it = app.blocking().listUsers(ListUsersRequest.getDefaultInstance()); it.hasNext(); ) {
-      stored += it.next().getEmail().startsWith("bwarmimport-") ? 1 : 0;
-    }
-    assertThat(stored).isEqualTo(3 * (2 * 70 + 1000));
+    assertThat(storedUsersOfRun("warmimport")).isEqualTo(3 * (2 * 70 + 1000));
   }
 
   @Test
