@@ -1,136 +1,97 @@
 package io.polyport.bench;
 
-import com.sun.management.GarbageCollectorMXBean;
-import com.sun.management.GcInfo;
-import com.sun.tools.attach.VirtualMachine;
-
-import javax.management.MBeanServerConnection;
-import javax.management.remote.JMXConnector;
-import javax.management.remote.JMXConnectorFactory;
-import javax.management.remote.JMXServiceURL;
+import java.io.IOException;
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
-import java.lang.management.MemoryUsage;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Watches a server JVM's heap during a run, through the Attach API and JMX (the same user may attach to a
- * local JVM), every 50 ms: the heap in use, and each collector's last collection (its heap before and after,
- * summed over the heap pools). The peak is the largest heap in use seen (a heap peaks just before a
- * collection); "after GC" is what survives a collection, which must not grow during a stream for memory to be
- * bounded. Collections are polled, not subscribed to: the JVM keeps the data of every GC notification for a
- * subscribed JMX client, which grew the very heap being measured (by 1-6 MiB per scenario); when several
- * collections of one collector fall between two polls, the last one stands for them (the count is exact).
+ * Watches a server JVM's heap during a run without running anything in it: through {@code jcmd}, the JVM writes
+ * a GC log of its own ({@code VM.log}) for the length of the watch, which gives every collection with the heap in
+ * use before and after it ({@link GcLog}). The peak is the largest heap before a collection (a heap peaks just
+ * before one); "after GC" is what survives a collection, which must not grow during a stream for memory to be
+ * bounded. The live heap before and after the run is the total of {@code GC.class_histogram}, which collects first.
+ * An earlier watch polled the server over JMX every 50 ms: its RMI calls cost the watched server ~1.7 ms of CPU
+ * per poll (in a profile of a 1M import, 0.6 µs per user, 7 % of the server's CPU, and more in the JIT).
  */
 final class HeapWatch implements AutoCloseable {
-  private record Gc(double atSeconds, String name, long before, long after) {
-  }
+  private static final Pattern MAX_HEAP = Pattern.compile("-XX:MaxHeapSize=(\\d+)");
+  private static final Pattern UPTIME = Pattern.compile("([0-9]+(?:\\.[0-9]+)?) s");
+  private static final Pattern HISTOGRAM_TOTAL = Pattern.compile("(?m)^Total\\s+\\d+\\s+(\\d+)\\s*$");
+  private static final long JCMD_SECONDS = 60;
 
   private final long pid;
-  private final JMXConnector connector;
-  private final MemoryMXBean memory;
-  private final Set<String> heapPools = new HashSet<>();
-  private final List<Gc> gcs = new ArrayList<>();
-  private final List<GarbageCollectorMXBean> collectors;
-  private final Map<String, Long> lastSeen = new HashMap<>();
-  private final Map<String, Long> countAtStart = new HashMap<>();
-  private volatile long collections;
-  private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "heap-watch");
-    t.setDaemon(true);
-    return t;
-  });
-  private final long start = System.nanoTime();
-  private volatile long peakSampled;
-  private long maxHeap;
+  private final Path log;
+  private final long maxHeap;
   private final long liveBefore;
+  private final double startUptime;
+  private boolean logging;
+  private List<GcLog.Gc> seen;
 
-  private HeapWatch(long pid, JMXConnector connector) throws Exception {
+  private HeapWatch(long pid, Path log, long maxHeap, long liveBefore, double startUptime) {
     this.pid = pid;
-    this.connector = connector;
-    MBeanServerConnection mbs = connector.getMBeanServerConnection();
-    memory = ManagementFactory.newPlatformMXBeanProxy(mbs, ManagementFactory.MEMORY_MXBEAN_NAME, MemoryMXBean.class);
-    maxHeap = memory.getHeapMemoryUsage().getMax();
-    liveBefore = live();
-    for (MemoryPoolMXBean pool : ManagementFactory.getPlatformMXBeans(mbs, MemoryPoolMXBean.class)) {
-      if (pool.getType() == MemoryType.HEAP) {
-        heapPools.add(pool.getName());
-      }
-    }
-    collectors = ManagementFactory.getPlatformMXBeans(mbs, GarbageCollectorMXBean.class);
-    for (var gc : collectors) {
-      countAtStart.put(gc.getName(), gc.getCollectionCount());
-      GcInfo last = gc.getLastGcInfo();
-      lastSeen.put(gc.getName(), last == null ? 0 : last.getId());
-    }
-    sampler.scheduleAtFixedRate(this::sample, 0, 50, TimeUnit.MILLISECONDS);
+    this.log = log;
+    this.maxHeap = maxHeap;
+    this.liveBefore = liveBefore;
+    this.startUptime = startUptime;
   }
 
-  /** Attaches to the JVM with this process id. */
-  static HeapWatch attach(long pid) throws Exception {
-    VirtualMachine vm = VirtualMachine.attach(Long.toString(pid));
-    String address;
-    try {
-      address = vm.startLocalManagementAgent();
-    } finally {
-      vm.detach();
-    }
-    return new HeapWatch(pid, JMXConnectorFactory.connect(new JMXServiceURL(address)));
+  /** Starts watching the JVM with this process id (the same user's, as for any jcmd). */
+  static HeapWatch attach(long pid) throws IOException, InterruptedException {
+    long maxHeap = Long.parseLong(find(MAX_HEAP, jcmd(pid, "VM.flags")));
+    long liveBefore = live(pid);
+    double uptime = Double.parseDouble(find(UPTIME, jcmd(pid, "VM.uptime")));
+    Path log = Files.createTempFile("polyport-heap-" + pid + "-", ".log");
+    var watch = new HeapWatch(pid, log, maxHeap, liveBefore, uptime);
+    jcmd(pid, "VM.log", "output=file=" + log, "output_options=filecount=0", "what=gc=info,gc+heap=debug",
+        "decorators=uptimenanos");
+    watch.logging = true;
+    return watch;
   }
 
-  /**
-   * The heap still in use after a full collection of the server (MemoryMXBean.gc): what it really holds, where
-   * the heap after a young collection also counts garbage already promoted to the old generation.
-   */
-  private long live() {
-    memory.gc();
-    return memory.getHeapMemoryUsage().getUsed();
+  /** The live heap: what a full collection leaves, as the class histogram (which collects first) totals it. */
+  private static long live(long pid) throws IOException, InterruptedException {
+    return Long.parseLong(find(HISTOGRAM_TOTAL, jcmd(pid, "GC.class_histogram")));
   }
 
-  private void sample() {
-    try {
-      long used = memory.getHeapMemoryUsage().getUsed();
-      if (used > peakSampled) {
-        peakSampled = used;
-      }
-      long count = 0;
-      for (var gc : collectors) {
-        count += gc.getCollectionCount() - countAtStart.get(gc.getName());
-        GcInfo last = gc.getLastGcInfo();
-        if (last != null && last.getId() > lastSeen.get(gc.getName())) {
-          lastSeen.put(gc.getName(), last.getId());
-          synchronized (gcs) {
-            gcs.add(new Gc((System.nanoTime() - start) / 1e9, gc.getName(), heap(last.getMemoryUsageBeforeGc()),
-                heap(last.getMemoryUsageAfterGc())));
-          }
-        }
-      }
-      collections = count;
-    } catch (RuntimeException e) {
-      // the server went away; the summary says what was seen until then
+  /** Ends the JVM's log of the watch, once; the collections it holds. */
+  private List<GcLog.Gc> stop() throws IOException, InterruptedException {
+    if (logging) {
+      logging = false;
+      jcmd(pid, "VM.log", "output=file=" + log, "what=all=off");
+      seen = GcLog.collections(Files.readAllLines(log, StandardCharsets.UTF_8));
     }
+    return seen == null ? List.of() : seen;
   }
 
-  private long heap(Map<String, MemoryUsage> pools) {
-    long sum = 0;
-    for (var e : pools.entrySet()) {
-      if (heapPools.contains(e.getKey())) {
-        sum += e.getValue().getUsed();
-      }
+  private static String find(Pattern pattern, String text) throws IOException {
+    Matcher m = pattern.matcher(text);
+    if (!m.find()) {
+      throw new IOException("unexpected jcmd output: " + text.strip());
     }
-    return sum;
+    return m.group(1);
+  }
+
+  private static String jcmd(long pid, String... command) throws IOException, InterruptedException {
+    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    if (!Files.isExecutable(jcmd)) {
+      throw new IOException("no " + jcmd + ": the heap watch needs a JDK");
+    }
+    var args = new java.util.ArrayList<String>(List.of(jcmd.toString(), Long.toString(pid)));
+    args.addAll(List.of(command));
+    Process p = new ProcessBuilder(args).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(JCMD_SECONDS, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      p.destroyForcibly();
+      throw new IOException("jcmd " + String.join(" ", command) + " failed: " + out.strip());
+    }
+    return out;
   }
 
   private static double mb(double bytes) {
@@ -138,70 +99,55 @@ final class HeapWatch implements AutoCloseable {
   }
 
   /**
-   * One line: GC count, peak heap in use, the live heap (after a full collection) before the scenarios and
-   * after them (equal when nothing is retained), and the heap after each GC: first, min, max, last, and the
-   * average of the first and the last third of the collections seen. Ends the watch.
+   * One line: GC count (young and full), peak heap in use, the live heap before the scenarios and after them
+   * (equal when nothing is retained), and the heap after each GC: first, min, max, last, and the average of the
+   * first and the last third of the collections. Ends the watch.
    */
-  String summary() throws InterruptedException {
-    sampler.shutdownNow();
-    sampler.awaitTermination(5, TimeUnit.SECONDS);
-    sample();
-    List<Gc> seen;
-    synchronized (gcs) {
-      seen = new ArrayList<>(gcs);
+  String summary() throws IOException, InterruptedException {
+    List<GcLog.Gc> gcs = stop();
+    long liveAfter = live(pid);
+    long full = gcs.stream().filter(GcLog.Gc::full).count();
+    long peak = gcs.stream().mapToLong(GcLog.Gc::before).max().orElse(0);
+    String after = "after_gc=none";
+    if (!gcs.isEmpty()) {
+      int third = Math.max(1, gcs.size() / 3);
+      after = String.format(Locale.ROOT,
+          "after_gc_first_mb=%.1f after_gc_min_mb=%.1f after_gc_max_mb=%.1f after_gc_last_mb=%.1f"
+              + " after_gc_first_third_avg_mb=%.1f after_gc_last_third_avg_mb=%.1f",
+          mb(gcs.get(0).after()), mb(gcs.stream().mapToLong(GcLog.Gc::after).min().orElseThrow()),
+          mb(gcs.stream().mapToLong(GcLog.Gc::after).max().orElseThrow()), mb(gcs.get(gcs.size() - 1).after()),
+          mb(avgAfter(gcs.subList(0, third))), mb(avgAfter(gcs.subList(gcs.size() - third, gcs.size()))));
     }
-    long full = 0;
-    for (var gc : collectors) {
-      if (!isYoung(gc.getName())) {
-        full += gc.getCollectionCount() - countAtStart.get(gc.getName());
-      }
-    }
-    long liveAfter = live();
-    long peak = peakSampled;
-    long minAfter = Long.MAX_VALUE;
-    long maxAfter = 0;
-    for (Gc gc : seen) {
-      peak = Math.max(peak, gc.before());
-      minAfter = Math.min(minAfter, gc.after());
-      maxAfter = Math.max(maxAfter, gc.after());
-    }
-    int third = Math.max(1, seen.size() / 3);
-    String after = seen.isEmpty() ? "after_gc=none" : String.format(Locale.ROOT,
-        "after_gc_first_mb=%.1f after_gc_min_mb=%.1f after_gc_max_mb=%.1f after_gc_last_mb=%.1f"
-            + " after_gc_first_third_avg_mb=%.1f after_gc_last_third_avg_mb=%.1f",
-        mb(seen.get(0).after()), mb(minAfter), mb(maxAfter), mb(seen.get(seen.size() - 1).after()),
-        mb(avgAfter(seen.subList(0, Math.min(third, seen.size())))),
-        mb(avgAfter(seen.subList(Math.max(0, seen.size() - third), seen.size()))));
-    return String.format(Locale.ROOT, "heap pid=%d max_heap_mb=%.0f gcs=%d full_gcs=%d gcs_seen=%d peak_used_mb=%.1f"
+    return String.format(Locale.ROOT, "heap pid=%d max_heap_mb=%.0f gcs=%d full_gcs=%d peak_used_mb=%.1f"
             + " live_before_mb=%.1f live_after_mb=%.1f %s",
-        pid, mb(maxHeap), collections, full, seen.size(), mb(peak), mb(liveBefore), mb(liveAfter), after);
+        pid, mb(maxHeap), gcs.size(), full, mb(peak), mb(liveBefore), mb(liveAfter), after);
   }
 
-  private static boolean isYoung(String collector) {
-    return collector.contains("Young") || collector.contains("Scavenge") || collector.contains("Copy");
+  private static double avgAfter(List<GcLog.Gc> list) {
+    return list.stream().mapToLong(GcLog.Gc::after).average().orElse(0);
   }
 
-  private static double avgAfter(List<Gc> list) {
-    return list.stream().mapToLong(Gc::after).average().orElse(0);
-  }
-
-  /** Every collection seen as CSV: seconds since the watch started, collector, heap before and after (MiB). */
-  void writeCsv(PrintWriter out) {
+  /** Every collection as CSV: seconds since the watch started, young or full, heap before and after (MiB). */
+  void writeCsv(PrintWriter out) throws IOException, InterruptedException {
     out.println("t_s,gc,before_mb,after_mb");
-    synchronized (gcs) {
-      for (Gc gc : gcs) {
-        out.printf(Locale.ROOT, "%.3f,%s,%.1f,%.1f%n", gc.atSeconds(), gc.name(), mb(gc.before()), mb(gc.after()));
-      }
+    for (GcLog.Gc gc : stop()) {
+      out.printf(Locale.ROOT, "%.3f,%s,%.1f,%.1f%n", gc.uptimeSeconds() - startUptime, gc.full() ? "full" : "young",
+          mb(gc.before()), mb(gc.after()));
     }
   }
 
+  /** Ends the log (if the summary did not) and deletes it. */
   @Override
   public void close() {
-    sampler.shutdownNow();
     try {
-      connector.close();
-    } catch (Exception e) {
-      // already gone
+      stop();
+    } catch (IOException | InterruptedException e) {
+      // the server went away
+    }
+    try {
+      Files.deleteIfExists(log);
+    } catch (IOException e) {
+      // left in the temp directory
     }
   }
 }

@@ -7,7 +7,7 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The bench tool's heap watch, on this JVM: it counts the collections and reads what survives them. */
+/** The bench tool's heap watch, on this JVM: it counts the collections and reads what survives them, from the log it has the JVM write. */
 class HeapWatchTest {
   @Test
   void reportsTheCollectionsAndTheLiveHeapOfTheWatchedJvm() throws Exception {
@@ -21,7 +21,7 @@ class HeapWatchTest {
         System.gc();
       }
       assertThat(garbage[0]).hasSize(64 * 1024);
-      String line = watch.summary(); // polls once more before it reports: no waiting for the sampler
+      String line = watch.summary();
       for (String field : line.split(" ")) {
         String[] kv = field.split("=");
         if (kv.length == 2 && kv[1].matches("[0-9.]+")) {
@@ -31,7 +31,6 @@ class HeapWatchTest {
     }
     assertThat(figures.get("gcs")).isGreaterThanOrEqualTo(3);
     assertThat(figures.get("full_gcs")).isGreaterThanOrEqualTo(3);
-    assertThat(figures.get("gcs_seen")).isBetween(1.0, figures.get("gcs"));
     assertThat(figures.get("live_before_mb")).isPositive();
     assertThat(figures.get("live_after_mb")).isPositive().isLessThanOrEqualTo(figures.get("max_heap_mb"));
     assertThat(figures.get("after_gc_min_mb")).isPositive().isLessThanOrEqualTo(figures.get("after_gc_max_mb"));
