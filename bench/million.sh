@@ -3,7 +3,7 @@
 # 1,000,000) over gRPC and over REST NDJSON, the server at -Xmx128m, beside the driver alone doing the same
 # (unordered bulk inserts of the server's batch size; one cursor read in _id order with its batch size).
 #
-#   bench/million.sh [--records N] [--jar target/polyport.jar] [--anchors DIR] [--out DIR]
+#   bench/million.sh [--records N] [--cold] [--jar target/polyport.jar] [--anchors DIR] [--out DIR]
 #
 # The database is an anchors.db.MongoStandalone (memory backend, its own JVM at a fixed 8 GB heap with a 128 MB
 # young generation: at -Xms1g it paused 8-12 s per step, full collections of 2.2-3.4 s, run M22; its GC log is
@@ -15,18 +15,20 @@
 # run in the load tool's JVM, so they get the same cores minus the server. The server's heap is watched by
 # the bench tool (--server-pid): peak heap in use and the heap after GCs; and between the steps jcmd prints
 # the server's live heap (a class histogram after a full GC, no JMX involved).
-# Each import, the driver's too, is measured after an unmeasured one of N/5 users in the same JVMs (since M25).
+# Each import, the driver's too, is measured after an unmeasured one of N/5 users in the same JVMs (since M25),
+# unless --cold.
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")/.." && pwd)"
 ANCHORS="${ANCHORS:-$HERE/../shared/anchors}"; JARP="$HERE/target/polyport.jar"
-N=1000000; OUT="/tmp/polyport-million-$(date +%Y%m%d-%H%M%S)"
+N=1000000; COLD=0; OUT="/tmp/polyport-million-$(date +%Y%m%d-%H%M%S)"
 while [ $# -gt 0 ]; do
   case "$1" in
     --records) N="$2"; shift 2 ;;
+    --cold) COLD=1; shift ;;
     --jar) JARP="$2"; shift 2 ;;
     --anchors) ANCHORS="$2"; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
-    *) sed -n '2,18p' "$0" >&2; exit 2 ;;
+    *) sed -n '2,19p' "$0" >&2; exit 2 ;;
   esac
 done
 {
@@ -49,11 +51,13 @@ start_db() { # STEP -> DB
 }
 stop_db() { stop_pid "$DB"; forget_pid "$DB"; }
 
-say "# million $(date -u +%FT%TZ) host=$(hostname) cores=$(nproc) records=$N polyport=$(revision); $(java -version 2>&1 | head -1)"
+say "# million $(date -u +%FT%TZ) host=$(hostname) cores=$(nproc) records=$N cold=$COLD polyport=$(revision); $(java -version 2>&1 | head -1)"
 
 # every import (the driver's too) first streams N/5 users unmeasured, in the same JVMs: the server spent 10.4-11.1
-# µs of CPU per user on a cold 1M import (runs M23, M24), 7.0-7.6 on one after such a warm-up (M25, M26)
+# µs of CPU per user on a cold 1M import (runs M23, M24), 7.0-7.6 on one after such a warm-up (M25, M26); --cold
+# measures the imports as the first streams of fresh JVMs, as up to M24 (a newly started server's import)
 WARM_IMPORT=(--warmup-rounds 1 --warmup-records "$((N / 5))")
+[ "$COLD" = 0 ] || WARM_IMPORT=()
 
 say "## driver alone: insert then read (collection with the server's unique email index)"
 start_db driver
