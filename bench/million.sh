@@ -10,7 +10,7 @@
 # OUT/db-STEP-gc.log), a fresh one for each
 # of the three steps (driver alone, gRPC, REST), so that every step starts on an empty collection in a
 # database process that holds nothing else (its cost per insert grows with what its heap holds; each measured
-# import goes into a collection holding its step's N/5 warm-up users). Nothing is
+# import goes into a collection holding its step's N/5 warm-up users, unless --cold). Nothing is
 # pinned: the load tool, the server and the database share the machine's cores, and the driver baselines
 # run in the load tool's JVM, so they get the same cores minus the server. The server's heap is watched by
 # the bench tool (--server-pid): peak heap in use and the heap after GCs; and between the steps jcmd prints

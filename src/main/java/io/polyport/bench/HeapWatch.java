@@ -12,11 +12,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Watches a server JVM's heap during a run without running anything in it: through {@code jcmd}, the JVM writes
- * a GC log of its own ({@code VM.log}) for the length of the watch, which gives every collection with the heap in
- * use before and after it ({@link GcLog}). The peak is the largest heap before a collection (a heap peaks just
- * before one); "after GC" is what survives a collection, which must not grow during a stream for memory to be
- * bounded. The live heap before and after the run is the total of {@code GC.class_histogram}, which collects first.
+ * Watches a server JVM's heap during a run without polling it: through {@code jcmd}, the JVM writes a GC log of
+ * its own ({@code VM.log}) for the length of the watch (a dozen lines per collection), which gives every
+ * collection with the heap in use before and after it ({@link GcLog}). The peak is the largest heap before a
+ * collection (a heap peaks just before one); "after GC" is what survives a collection, which must not grow during
+ * a stream for memory to be bounded. The live heap before and after the run is the total of
+ * {@code GC.class_histogram}, which collects first (a full collection of the server at each end of the watch).
  * An earlier watch polled the server over JMX every 50 ms: its RMI calls cost the watched server ~1.7 ms of CPU
  * per poll (in a profile of a 1M import, 0.6 µs per user, 7 % of the server's CPU, and more in the JIT).
  */
@@ -49,10 +50,28 @@ final class HeapWatch implements AutoCloseable {
     double uptime = Double.parseDouble(find(UPTIME, jcmd(pid, "VM.uptime")));
     Path log = Files.createTempFile("polyport-heap-" + pid + "-", ".log");
     var watch = new HeapWatch(pid, log, maxHeap, liveBefore, uptime);
-    jcmd(pid, "VM.log", "output=file=" + log, "output_options=filecount=0", "what=gc=info,gc+heap=debug",
-        "decorators=uptimenanos");
-    watch.logging = true;
+    watch.logging = true; // from here on, close() switches the log off (a failed or timed-out start included)
+    try {
+      logCommand(pid, "output=file=" + log, "output_options=filecount=0", "what=gc=info,gc+heap=debug",
+          "decorators=uptimenanos");
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      watch.close();
+      throw e;
+    }
     return watch;
+  }
+
+  /**
+   * A VM.log command: its errors (a bad option, a file the JVM cannot write) come back as text with jcmd's exit
+   * code 0, so anything but jcmd's line for a command that printed nothing is a failure.
+   */
+  private static void logCommand(long pid, String... options) throws IOException, InterruptedException {
+    var command = new java.util.ArrayList<String>(List.of("VM.log"));
+    command.addAll(List.of(options));
+    String out = jcmd(pid, command.toArray(String[]::new));
+    if (!out.strip().endsWith("Command executed successfully")) {
+      throw new IOException("jcmd VM.log failed: " + out.strip());
+    }
   }
 
   /** The live heap: what a full collection leaves, as the class histogram (which collects first) totals it. */
@@ -60,14 +79,30 @@ final class HeapWatch implements AutoCloseable {
     return Long.parseLong(find(HISTOGRAM_TOTAL, jcmd(pid, "GC.class_histogram")));
   }
 
-  /** Ends the JVM's log of the watch, once; the collections it holds. */
+  /**
+   * Ends the JVM's log of the watch, once; the collections it holds. The log is read even when switching it off
+   * failed (a server that died keeps what it wrote).
+   */
   private List<GcLog.Gc> stop() throws IOException, InterruptedException {
     if (logging) {
       logging = false;
-      jcmd(pid, "VM.log", "output=file=" + log, "what=all=off");
-      seen = GcLog.collections(Files.readAllLines(log, StandardCharsets.UTF_8));
+      try {
+        logCommand(pid, "output=file=" + log, "what=all=off");
+      } finally {
+        seen = GcLog.collections(Files.readAllLines(log, StandardCharsets.UTF_8));
+      }
     }
     return seen == null ? List.of() : seen;
+  }
+
+  /** The collections read (for tests). */
+  List<GcLog.Gc> collections() {
+    return seen == null ? List.of() : seen;
+  }
+
+  /** The log the watched JVM writes (for tests). */
+  Path log() {
+    return log;
   }
 
   private static String find(Pattern pattern, String text) throws IOException {
@@ -85,13 +120,23 @@ final class HeapWatch implements AutoCloseable {
     }
     var args = new java.util.ArrayList<String>(List.of(jcmd.toString(), Long.toString(pid)));
     args.addAll(List.of(command));
-    Process p = new ProcessBuilder(args).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(JCMD_SECONDS, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      p.destroyForcibly();
-      throw new IOException("jcmd " + String.join(" ", command) + " failed: " + out.strip());
+    // the output goes to a file, so that a jcmd that hangs cannot hold this thread past the wait
+    Path out = Files.createTempFile("polyport-jcmd-", ".txt");
+    try {
+      Process p = new ProcessBuilder(args).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+      boolean exited = p.waitFor(JCMD_SECONDS, TimeUnit.SECONDS);
+      if (!exited) {
+        p.destroyForcibly();
+      }
+      String text = Files.readString(out, StandardCharsets.UTF_8);
+      if (!exited || p.exitValue() != 0) {
+        throw new IOException("jcmd " + String.join(" ", command) + (exited ? " failed: " + text.strip()
+            : " did not answer within " + JCMD_SECONDS + " s"));
+      }
+      return text;
+    } finally {
+      Files.deleteIfExists(out);
     }
-    return out;
   }
 
   private static double mb(double bytes) {
@@ -105,7 +150,12 @@ final class HeapWatch implements AutoCloseable {
    */
   String summary() throws IOException, InterruptedException {
     List<GcLog.Gc> gcs = stop();
-    long liveAfter = live(pid);
+    String liveAfter;
+    try {
+      liveAfter = String.format(Locale.ROOT, "%.1f", mb(live(pid)));
+    } catch (IOException e) {
+      liveAfter = "na"; // the server is gone
+    }
     long full = gcs.stream().filter(GcLog.Gc::full).count();
     long peak = gcs.stream().mapToLong(GcLog.Gc::before).max().orElse(0);
     String after = "after_gc=none";
@@ -119,8 +169,8 @@ final class HeapWatch implements AutoCloseable {
           mb(avgAfter(gcs.subList(0, third))), mb(avgAfter(gcs.subList(gcs.size() - third, gcs.size()))));
     }
     return String.format(Locale.ROOT, "heap pid=%d max_heap_mb=%.0f gcs=%d full_gcs=%d peak_used_mb=%.1f"
-            + " live_before_mb=%.1f live_after_mb=%.1f %s",
-        pid, mb(maxHeap), gcs.size(), full, mb(peak), mb(liveBefore), mb(liveAfter), after);
+            + " live_before_mb=%.1f live_after_mb=%s %s",
+        pid, mb(maxHeap), gcs.size(), full, mb(peak), mb(liveBefore), liveAfter, after);
   }
 
   private static double avgAfter(List<GcLog.Gc> list) {
@@ -141,8 +191,10 @@ final class HeapWatch implements AutoCloseable {
   public void close() {
     try {
       stop();
-    } catch (IOException | InterruptedException e) {
+    } catch (IOException e) {
       // the server went away
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
     try {
       Files.deleteIfExists(log);
