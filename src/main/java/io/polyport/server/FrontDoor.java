@@ -1,8 +1,10 @@
 package io.polyport.server;
 
 import io.polyport.observe.Observability;
+import io.polyport.AppConfig;
 import io.polyport.support.CoalescingHttpServerResponse;
 import io.polyport.support.ForwardingHttpServerResponse;
+import io.polyport.support.GzipResponse;
 import io.polyport.support.OpenStreamResponse;
 import io.polyport.users.v1.UserServiceGrpcService;
 import io.vertx.core.Handler;
@@ -27,22 +29,28 @@ final class FrontDoor implements Handler<HttpServerRequest> {
   private final GrpcServer grpc;
   private final Router router;
   private final Observability observability;
+  private final boolean compression;
 
-  FrontDoor(GrpcServer grpc, Router router, Observability observability) {
+  FrontDoor(GrpcServer grpc, Router router, Observability observability, boolean compression) {
     this.grpc = grpc;
     this.router = router;
     this.observability = observability;
+    this.compression = compression;
   }
 
   @Override
   public void handle(HttpServerRequest request) {
+    boolean gzipHere = false;
     if (request.version() == HttpVersion.HTTP_2) {
       // Vert.x 5.0.7 compresses HTTP/2 answers in an encoder shared by the connection's streams, which switches to
       // plain for good at the first answer it does not compress yet still labels later ones gzip
       // (eclipse-vertx/vert.x#5896): after one gRPC call, every REST answer on that connection (a proxy's, a
-      // browser's) went out as plain bytes under content-encoding: gzip, and gRPC trailers carried a coding. So
-      // HTTP/2 answers are not compressed; the encoder decides from this header, read when the answer is written.
+      // browser's) went out as plain bytes under content-encoding: gzip, and gRPC trailers carried a coding. That
+      // encoder decides from this header, read when the answer is written: without it, it never compresses, and
+      // REST answers are gzipped on their own stream instead (GzipResponse).
+      String accepted = request.headers().get(HttpHeaders.ACCEPT_ENCODING);
       request.headers().remove(HttpHeaders.ACCEPT_ENCODING);
+      gzipHere = compression && GzipResponse.acceptsGzip(accepted);
     }
     String id = request.getHeader(REQUEST_ID);
     if (id == null || id.isBlank() || id.length() > 128) {
@@ -61,6 +69,9 @@ final class FrontDoor implements Handler<HttpServerRequest> {
         response = new CoalescingHttpServerResponse(response, ((HttpServerRequestInternal) request).context(), STREAM_WRITE_BYTES);
       }
       grpc.handle(ForwardingHttpServerResponse.answeredBy(request, response));
+    } else if (gzipHere) {
+      router.handle(ForwardingHttpServerResponse.answeredBy(request,
+          new GzipResponse(request.response(), AppConfig.Http.GZIP_MIN_BYTES, AppConfig.Http.GZIP_LEVEL)));
     } else {
       router.handle(request);
     }

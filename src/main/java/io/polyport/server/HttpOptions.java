@@ -35,7 +35,7 @@ final class HttpOptions {
         // a single user's JSON is a few hundred bytes: gzip there costs more than it saves; level 1 keeps the
         // CPU of a compressed list stream low at a ratio near the default's on JSON
         .setCompressionContentSizeThreshold(AppConfig.Http.GZIP_MIN_BYTES)
-        .setCompressionLevel(1)
+        .setCompressionLevel(AppConfig.Http.GZIP_LEVEL)
         // REST request bodies may come gzip- (or deflate-) compressed, as gRPC messages may; the body limits
         // count inflated bytes, so a small compressed body cannot grow past them
         .setDecompressionSupported(true);

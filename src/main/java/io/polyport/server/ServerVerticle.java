@@ -59,7 +59,7 @@ public final class ServerVerticle extends VerticleBase {
             observability.connected(connection);
             FlushBatching.install(connection, config.http().flushBatch());
           })
-          .requestHandler(new FrontDoor(grpc, router, observability));
+          .requestHandler(new FrontDoor(grpc, router, observability, config.http().compression()));
       // a negative port shares one random port between all instances; 0 would give each its own
       int port = config.http().port() == 0 ? -1 : config.http().port();
       return server.listen(port, config.http().host());
