@@ -9,6 +9,7 @@ import io.polyport.support.OpenStreamResponse;
 import io.polyport.users.v1.UserServiceGrpcService;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
@@ -48,9 +49,11 @@ final class FrontDoor implements Handler<HttpServerRequest> {
       // browser's) went out as plain bytes under content-encoding: gzip, and gRPC trailers carried a coding. That
       // encoder decides from this header, read when the answer is written: without it, it never compresses, and
       // REST answers are gzipped on their own stream instead (GzipResponse).
-      String accepted = request.headers().get(HttpHeaders.ACCEPT_ENCODING);
+      var accepted = request.headers().getAll(HttpHeaders.ACCEPT_ENCODING);
       request.headers().remove(HttpHeaders.ACCEPT_ENCODING);
-      gzipHere = compression && GzipResponse.acceptsGzip(accepted);
+      // a HEAD answer has no body to compress, and HTTP/1.1's compressor leaves it as it is
+      gzipHere = compression && request.method() != HttpMethod.HEAD && !accepted.isEmpty()
+          && GzipResponse.acceptsGzip(String.join(",", accepted));
     }
     String id = request.getHeader(REQUEST_ID);
     if (id == null || id.isBlank() || id.length() > 128) {

@@ -6,6 +6,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.compression.ZlibCodecFactory;
 import io.netty.handler.codec.compression.ZlibWrapper;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
@@ -30,35 +31,57 @@ public final class GzipResponse extends ForwardingHttpServerResponse {
     super(delegate);
     this.minBytes = minBytes;
     this.level = level;
+    // a stream the client cancels is never ended: its deflater (native memory) is freed when the stream closes
+    delegate.closeHandler(v -> closed(null));
   }
 
-  /** Whether an Accept-Encoding value accepts gzip (by name or *, with a quality above 0). */
+  private Handler<Void> closeHandler;
+
+  private void closed(Void v) {
+    release();
+    if (closeHandler != null) {
+      closeHandler.handle(v);
+    }
+  }
+
+  /** The response has one close handler; this one frees the deflater first. */
+  @Override
+  public HttpServerResponse closeHandler(Handler<Void> handler) {
+    this.closeHandler = handler;
+    return this;
+  }
+
+  /**
+   * Whether an Accept-Encoding value (its fields joined by commas) accepts gzip: named with a quality above 0, or
+   * not named and * accepted (RFC 9110, 12.5.3).
+   */
   public static boolean acceptsGzip(String acceptEncoding) {
     if (acceptEncoding == null) {
       return false;
     }
+    Boolean gzip = null;
+    boolean any = false;
     for (String coding : acceptEncoding.split(",")) {
       String[] parts = coding.split(";");
       String name = parts[0].strip().toLowerCase(java.util.Locale.ROOT);
-      if (!name.equals("gzip") && !name.equals("x-gzip") && !name.equals("*")) {
-        continue;
-      }
-      boolean refused = false;
+      boolean accepted = true;
       for (int i = 1; i < parts.length; i++) {
         String p = parts[i].strip().toLowerCase(java.util.Locale.ROOT);
         if (p.startsWith("q=")) {
           try {
-            refused = Double.parseDouble(p.substring(2)) <= 0;
+            accepted = Double.parseDouble(p.substring(2)) > 0;
           } catch (NumberFormatException e) {
-            refused = true;
+            accepted = false;
           }
         }
       }
-      if (!refused) {
-        return true;
+      if (name.equals("gzip") || name.equals("x-gzip")) {
+        gzip = (gzip != null && gzip) || accepted;
+      } else if (name.equals("*")) {
+        any = accepted;
       }
     }
-    return false;
+    return gzip != null ? gzip : any;
   }
 
   @Override
@@ -144,6 +167,11 @@ public final class GzipResponse extends ForwardingHttpServerResponse {
       deflater = null;
     }
     return out;
+  }
+
+  /** Whether a deflater is held (for tests). */
+  boolean compressing() {
+    return deflater != null;
   }
 
   private void release() {

@@ -20,5 +20,10 @@ class GzipResponseTest {
     assertThat(GzipResponse.acceptsGzip("gzip;q=0")).isFalse();
     assertThat(GzipResponse.acceptsGzip("gzip; q=0.000")).isFalse();
     assertThat(GzipResponse.acceptsGzip("gzip;q=oops")).isFalse();
+    // named and refused: * does not bring it back
+    assertThat(GzipResponse.acceptsGzip("gzip;q=0, *")).isFalse();
+    assertThat(GzipResponse.acceptsGzip("br, *;q=0")).isFalse();
+    // two header fields, joined as the front door joins them
+    assertThat(GzipResponse.acceptsGzip(String.join(",", java.util.List.of("br", "gzip")))).isTrue();
   }
 }
