@@ -15,8 +15,6 @@
 # run in the load tool's JVM, so they get the same cores minus the server. The server's heap is watched by
 # the bench tool (--server-pid): peak heap in use and the heap after GCs; and between the steps jcmd prints
 # the server's live heap (a class histogram after a full GC, no JMX involved).
-# Each import, the driver's too, is measured after an unmeasured one of N/5 users in the same JVMs (since M25),
-# unless --cold.
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")/.." && pwd)"
 ANCHORS="${ANCHORS:-$HERE/../shared/anchors}"; JARP="$HERE/target/polyport.jar"
@@ -28,7 +26,7 @@ while [ $# -gt 0 ]; do
     --jar) JARP="$2"; shift 2 ;;
     --anchors) ANCHORS="$2"; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
-    *) sed -n '2,19p' "$0" >&2; exit 2 ;;
+    *) sed -n '2,17p' "$0" >&2; exit 2 ;;
   esac
 done
 {

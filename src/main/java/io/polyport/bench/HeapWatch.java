@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Watches a server JVM's heap during a run without polling it: through {@code jcmd}, the JVM writes a GC log of
@@ -33,7 +34,7 @@ final class HeapWatch implements AutoCloseable {
   private final long liveBefore;
   private final double startUptime;
   private boolean logging;
-  private List<GcLog.Gc> seen;
+  private List<GcLog.Gc> seen = List.of();
 
   private HeapWatch(long pid, Path log, long maxHeap, long liveBefore, double startUptime) {
     this.pid = pid;
@@ -66,9 +67,7 @@ final class HeapWatch implements AutoCloseable {
    * code 0, so anything but jcmd's line for a command that printed nothing is a failure.
    */
   private static void logCommand(long pid, String... options) throws IOException, InterruptedException {
-    var command = new java.util.ArrayList<String>(List.of("VM.log"));
-    command.addAll(List.of(options));
-    String out = jcmd(pid, command.toArray(String[]::new));
+    String out = jcmd(pid, Stream.concat(Stream.of("VM.log"), Stream.of(options)).toArray(String[]::new));
     if (!out.strip().endsWith("Command executed successfully")) {
       throw new IOException("jcmd VM.log failed: " + out.strip());
     }
@@ -92,12 +91,12 @@ final class HeapWatch implements AutoCloseable {
         seen = GcLog.collections(Files.readAllLines(log, StandardCharsets.UTF_8));
       }
     }
-    return seen == null ? List.of() : seen;
+    return seen;
   }
 
   /** The collections read (for tests). */
   List<GcLog.Gc> collections() {
-    return seen == null ? List.of() : seen;
+    return seen;
   }
 
   /** The log the watched JVM writes (for tests). */
@@ -118,8 +117,7 @@ final class HeapWatch implements AutoCloseable {
     if (!Files.isExecutable(jcmd)) {
       throw new IOException("no " + jcmd + ": the heap watch needs a JDK");
     }
-    var args = new java.util.ArrayList<String>(List.of(jcmd.toString(), Long.toString(pid)));
-    args.addAll(List.of(command));
+    var args = Stream.concat(Stream.of(jcmd.toString(), Long.toString(pid)), Stream.of(command)).toList();
     // the output goes to a file, so that a jcmd that hangs cannot hold this thread past the wait
     Path out = Files.createTempFile("polyport-jcmd-", ".txt");
     try {
@@ -161,11 +159,11 @@ final class HeapWatch implements AutoCloseable {
     String after = "after_gc=none";
     if (!gcs.isEmpty()) {
       int third = Math.max(1, gcs.size() / 3);
+      var afters = gcs.stream().mapToLong(GcLog.Gc::after).summaryStatistics();
       after = String.format(Locale.ROOT,
           "after_gc_first_mb=%.1f after_gc_min_mb=%.1f after_gc_max_mb=%.1f after_gc_last_mb=%.1f"
               + " after_gc_first_third_avg_mb=%.1f after_gc_last_third_avg_mb=%.1f",
-          mb(gcs.get(0).after()), mb(gcs.stream().mapToLong(GcLog.Gc::after).min().orElseThrow()),
-          mb(gcs.stream().mapToLong(GcLog.Gc::after).max().orElseThrow()), mb(gcs.get(gcs.size() - 1).after()),
+          mb(gcs.get(0).after()), mb(afters.getMin()), mb(afters.getMax()), mb(gcs.get(gcs.size() - 1).after()),
           mb(avgAfter(gcs.subList(0, third))), mb(avgAfter(gcs.subList(gcs.size() - third, gcs.size()))));
     }
     return String.format(Locale.ROOT, "heap pid=%d max_heap_mb=%.0f gcs=%d full_gcs=%d peak_used_mb=%.1f"

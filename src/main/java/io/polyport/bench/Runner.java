@@ -176,12 +176,10 @@ final class Runner {
     returned[0] = true;
   }
 
-  /** Streams: every worker runs {@code warmupRounds}, then (measured) {@code rounds} operations. */
-  Future<Result> rounds(int warmupRounds, int rounds) {
-    return rounds(workload, warmupRounds, rounds);
-  }
-
-  /** The same, with the unmeasured rounds made of {@code warmup}'s operations (a smaller import, say). */
+  /**
+   * Streams: every worker runs {@code warmupRounds} of {@code warmup}'s operations (this runner's workload, or a
+   * smaller import, say), then (measured) {@code rounds} of this runner's.
+   */
   Future<Result> rounds(Workload warmup, int warmupRounds, int rounds) {
     return phase(warmup, warmupRounds).compose(v -> {
       latency.reset();

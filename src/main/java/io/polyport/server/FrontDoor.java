@@ -1,7 +1,7 @@
 package io.polyport.server;
 
-import io.polyport.observe.Observability;
 import io.polyport.AppConfig;
+import io.polyport.observe.Observability;
 import io.polyport.support.CoalescingHttpServerResponse;
 import io.polyport.support.ForwardingHttpServerResponse;
 import io.polyport.support.GzipResponse;
@@ -42,7 +42,7 @@ final class FrontDoor implements Handler<HttpServerRequest> {
   @Override
   public void handle(HttpServerRequest request) {
     boolean gzipHere = false;
-    if (request.version() == HttpVersion.HTTP_2) {
+    if (request.version() == HttpVersion.HTTP_2 && request.headers().contains(HttpHeaders.ACCEPT_ENCODING)) {
       // Vert.x 5.0.7 compresses HTTP/2 answers in an encoder shared by the connection's streams, which switches to
       // plain for good at the first answer it does not compress yet still labels later ones gzip
       // (eclipse-vertx/vert.x#5896): after one gRPC call, every REST answer on that connection (a proxy's, a
@@ -52,8 +52,7 @@ final class FrontDoor implements Handler<HttpServerRequest> {
       var accepted = request.headers().getAll(HttpHeaders.ACCEPT_ENCODING);
       request.headers().remove(HttpHeaders.ACCEPT_ENCODING);
       // a HEAD answer has no body to compress, and HTTP/1.1's compressor leaves it as it is
-      gzipHere = compression && request.method() != HttpMethod.HEAD && !accepted.isEmpty()
-          && GzipResponse.acceptsGzip(String.join(",", accepted));
+      gzipHere = compression && request.method() != HttpMethod.HEAD && GzipResponse.acceptsGzip(String.join(",", accepted));
     }
     String id = request.getHeader(REQUEST_ID);
     if (id == null || id.isBlank() || id.length() > 128) {

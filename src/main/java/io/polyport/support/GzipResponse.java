@@ -13,38 +13,37 @@ import io.vertx.core.http.HttpServerResponse;
 
 import java.io.RandomAccessFile;
 import java.nio.channels.FileChannel;
+import java.util.Locale;
 
 /**
  * An answer gzipped on its own stream, for HTTP/2, where Vert.x 5.0.7's connection-wide compression mislabels
  * answers (eclipse-vertx/vert.x#5896). The same rule as Vert.x's HTTP/1.1 compression: an answer whose first
  * piece (its whole body, or its first write) is smaller than {@code minBytes} goes as it is, as does one that
  * already carries a coding or has a status without a body; any other is compressed, each write leaving at once,
- * sync-flushed (a live stream's events are not held back). Netty's zlib encoder does the compressing. Files sent with sendFile go uncompressed.
+ * sync-flushed (a live stream's events are not held back). Netty's zlib encoder does the compressing. Files sent
+ * with sendFile go uncompressed.
  */
 public final class GzipResponse extends ForwardingHttpServerResponse {
   private final int minBytes;
   private final int level;
   private boolean decided;
   private EmbeddedChannel deflater;
+  private Handler<Void> closeHandler;
 
   public GzipResponse(HttpServerResponse delegate, int minBytes, int level) {
     super(delegate);
     this.minBytes = minBytes;
     this.level = level;
     // a stream the client cancels is never ended: its deflater (native memory) is freed when the stream closes
-    delegate.closeHandler(v -> closed(null));
+    delegate.closeHandler(v -> {
+      release();
+      if (closeHandler != null) {
+        closeHandler.handle(v);
+      }
+    });
   }
 
-  private Handler<Void> closeHandler;
-
-  private void closed(Void v) {
-    release();
-    if (closeHandler != null) {
-      closeHandler.handle(v);
-    }
-  }
-
-  /** The response has one close handler; this one frees the deflater first. */
+  /** The response has one close handler: the one given here runs after the deflater is freed. */
   @Override
   public HttpServerResponse closeHandler(Handler<Void> handler) {
     this.closeHandler = handler;
@@ -63,10 +62,10 @@ public final class GzipResponse extends ForwardingHttpServerResponse {
     boolean any = false;
     for (String coding : acceptEncoding.split(",")) {
       String[] parts = coding.split(";");
-      String name = parts[0].strip().toLowerCase(java.util.Locale.ROOT);
+      String name = parts[0].strip().toLowerCase(Locale.ROOT);
       boolean accepted = true;
       for (int i = 1; i < parts.length; i++) {
-        String p = parts[i].strip().toLowerCase(java.util.Locale.ROOT);
+        String p = parts[i].strip().toLowerCase(Locale.ROOT);
         if (p.startsWith("q=")) {
           try {
             accepted = Double.parseDouble(p.substring(2)) > 0;
