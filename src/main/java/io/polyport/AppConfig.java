@@ -17,13 +17,14 @@ public record AppConfig(Http http, Mongo mongo, Limits limits, Feed feed, Tls tl
 
   /**
    * The one listening port. {@code instances} verticles (one per event loop) share it. HTTP/2 limits and
-   * timeouts apply to every protocol on it; {@code compression}: gzip REST answers when the client accepts it;
+   * timeouts apply to every protocol on it; {@code compression}: gzip REST answers when the client accepts it
+   * (GzipResponse, from GZIP_MIN_BYTES, at GZIP_LEVEL);
    * {@code grpcCompression}: gzip gRPC server streams when the client accepts it (off by default, as in
    * grpc-java: clients accept gzip by default, and it costs more CPU than a stream on a fast network saves);
    * {@code shutdownGrace} is how long unary calls in flight may
    * finish after SIGTERM; {@code flushBatch}: up to this many flushes of one connection made in one event-loop
-   * turn leave as one system call (0 = flush every write); {@code eventLoops}: Vert.x event loops, which also
-   * carry the database connections (default twice the cores this process may use).
+   * turn leave as one system call (0 = flush every write); {@code eventLoops}: Vert.x event loops (default
+   * twice the cores this process may use; the database connections have the driver's own threads).
    */
   public record Http(String host, int port, int instances, int maxHeaderBytes, int maxConcurrentStreams,
                      Duration idleTimeout, boolean compression, boolean grpcCompression, Duration shutdownGrace,

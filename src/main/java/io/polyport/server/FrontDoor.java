@@ -12,7 +12,6 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.http.HttpVersion;
 import io.vertx.core.internal.http.HttpServerRequestInternal;
 import io.vertx.ext.web.Router;
 import io.vertx.grpc.server.GrpcServer;
@@ -23,7 +22,8 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * The one entry of every request on the port: gives it a request id (the client's x-request-id, else a
  * new one, echoed in the response) and starts observing it (metrics, access log, span name), then sends
- * gRPC (and gRPC-Web) to the GrpcServer and the rest to the router.
+ * gRPC (and gRPC-Web) to the GrpcServer and the rest to the router, gzipping REST answers for clients that
+ * accept it (GzipResponse, on both HTTP versions).
  */
 final class FrontDoor implements Handler<HttpServerRequest> {
   static final String REQUEST_ID = "x-request-id";
@@ -41,19 +41,6 @@ final class FrontDoor implements Handler<HttpServerRequest> {
 
   @Override
   public void handle(HttpServerRequest request) {
-    boolean gzipHere = false;
-    if (request.version() == HttpVersion.HTTP_2 && request.headers().contains(HttpHeaders.ACCEPT_ENCODING)) {
-      // Vert.x 5.0.7 compresses HTTP/2 answers in an encoder shared by the connection's streams, which switches to
-      // plain for good at the first answer it does not compress yet still labels later ones gzip
-      // (eclipse-vertx/vert.x#5896): after one gRPC call, every REST answer on that connection (a proxy's, a
-      // browser's) went out as plain bytes under content-encoding: gzip, and gRPC trailers carried a coding. That
-      // encoder decides from this header, read when the answer is written: without it, it never compresses, and
-      // REST answers are gzipped on their own stream instead (GzipResponse).
-      var accepted = request.headers().getAll(HttpHeaders.ACCEPT_ENCODING);
-      request.headers().remove(HttpHeaders.ACCEPT_ENCODING);
-      // a HEAD answer has no body to compress, and HTTP/1.1's compressor leaves it as it is
-      gzipHere = compression && request.method() != HttpMethod.HEAD && GzipResponse.acceptsGzip(String.join(",", accepted));
-    }
     String id = request.getHeader(REQUEST_ID);
     if (id == null || id.isBlank() || id.length() > 128) {
       id = newRequestId();
@@ -62,8 +49,6 @@ final class FrontDoor implements Handler<HttpServerRequest> {
     boolean grpcCall = isGrpc(request);
     observability.begin(request, id, grpcCall);
     if (grpcCall) {
-      // gRPC compresses per message (grpc-encoding), never with HTTP content-encoding
-      request.response().putHeader("content-encoding", "identity");
       // an answer that comes after the client's connection closed is dropped, not written to the closed
       // stream, and a stream past its deadline whose client stopped reading is reset (OpenStreamResponse)
       HttpServerResponse response = new OpenStreamResponse(request);
@@ -71,12 +56,25 @@ final class FrontDoor implements Handler<HttpServerRequest> {
         response = new CoalescingHttpServerResponse(response, ((HttpServerRequestInternal) request).context(), STREAM_WRITE_BYTES);
       }
       grpc.handle(ForwardingHttpServerResponse.answeredBy(request, response));
-    } else if (gzipHere) {
+    } else if (compression && acceptsGzip(request)) {
       router.handle(ForwardingHttpServerResponse.answeredBy(request,
           new GzipResponse(request.response(), AppConfig.Http.GZIP_MIN_BYTES, AppConfig.Http.GZIP_LEVEL)));
     } else {
       router.handle(request);
     }
+  }
+
+  /**
+   * Whether a REST answer may be gzipped: the client accepts gzip, and the answer can have a body of its own (not
+   * a HEAD answer, not a WebSocket handshake). gRPC never comes here: it compresses per message (grpc-encoding).
+   */
+  private static boolean acceptsGzip(HttpServerRequest request) {
+    var headers = request.headers();
+    if (!headers.contains(HttpHeaders.ACCEPT_ENCODING) || request.method() == HttpMethod.HEAD
+        || headers.contains(HttpHeaders.UPGRADE)) {
+      return false;
+    }
+    return GzipResponse.acceptsGzip(String.join(",", headers.getAll(HttpHeaders.ACCEPT_ENCODING)));
   }
 
   /**

@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The settings of the one port: HTTP/1.1 and h2c (prior knowledge and upgrade), or with TLS the same
  * negotiated by ALPN (h2 for gRPC and HTTP/2 REST, http/1.1 for REST and gRPC-Web); header size, HTTP/2
- * stream and idle limits; response compression for REST when the client accepts it, and compressed REST
- * request bodies.
+ * stream and idle limits; compressed REST request bodies. REST answers are compressed by the front door
+ * (GzipResponse), not by Vert.x, whose HTTP/2 compression mislabels answers (eclipse-vertx/vert.x#5896).
  */
 final class HttpOptions {
   private HttpOptions() {
@@ -31,11 +31,7 @@ final class HttpOptions {
         .setInitialSettings(new Http2Settings().setMaxConcurrentStreams(http.maxConcurrentStreams()))
         .setIdleTimeout((int) http.idleTimeout().toSeconds())
         .setIdleTimeoutUnit(TimeUnit.SECONDS)
-        .setCompressionSupported(http.compression())
-        // a single user's JSON is a few hundred bytes: gzip there costs more than it saves; level 1 keeps the
-        // CPU of a compressed list stream low at a ratio near the default's on JSON
-        .setCompressionContentSizeThreshold(AppConfig.Http.GZIP_MIN_BYTES)
-        .setCompressionLevel(AppConfig.Http.GZIP_LEVEL)
+        .setCompressionSupported(false)
         // REST request bodies may come gzip- (or deflate-) compressed, as gRPC messages may; the body limits
         // count inflated bytes, so a small compressed body cannot grow past them
         .setDecompressionSupported(true);

@@ -1,7 +1,8 @@
 package io.polyport.support;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.compression.ZlibCodecFactory;
 import io.netty.handler.codec.compression.ZlibWrapper;
@@ -10,20 +11,27 @@ import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.internal.buffer.BufferInternal;
 
 import java.io.RandomAccessFile;
 import java.nio.channels.FileChannel;
 import java.util.Locale;
 
 /**
- * An answer gzipped on its own stream, for HTTP/2, where Vert.x 5.0.7's connection-wide compression mislabels
- * answers (eclipse-vertx/vert.x#5896). The same rule as Vert.x's HTTP/1.1 compression: an answer whose first
- * piece (its whole body, or its first write) is smaller than {@code minBytes} goes as it is, as does one that
- * already carries a coding or has a status without a body; any other is compressed, each write leaving at once,
- * sync-flushed (a live stream's events are not held back). Netty's zlib encoder does the compressing. Files sent
- * with sendFile go uncompressed.
+ * A REST answer gzipped on its own, on HTTP/1.1 and HTTP/2 alike. Vert.x's own compression is not used: on HTTP/2
+ * (5.0.7) its encoder is shared by a connection's streams and mislabels answers after the first one it does not
+ * compress (eclipse-vertx/vert.x#5896). The rule is Netty's HTTP/1.1 one: an answer whose first piece (its whole
+ * body, or its first write) is smaller than {@code minBytes} goes as it is, as does one that already carries a
+ * coding or has a status without a body; any other is compressed, each write leaving at once, sync-flushed (a
+ * live stream's events are not held back). Netty's zlib encoder does the compressing. Files sent with sendFile go
+ * uncompressed.
  */
 public final class GzipResponse extends ForwardingHttpServerResponse {
+  /**
+   * The encoder's output buffers: on the heap and unpooled, so they can be handed to Vert.x as they are and left to
+   * the garbage collector (no leak tracking: nothing here is ever released by hand).
+   */
+  private static final ByteBufAllocator HEAP = new UnpooledByteBufAllocator(false, true);
   private final int minBytes;
   private final int level;
   private boolean decided;
@@ -86,6 +94,9 @@ public final class GzipResponse extends ForwardingHttpServerResponse {
   @Override
   public Future<Void> write(Buffer data) {
     decide(data.length());
+    if (deflater != null && !delegate.isChunked()) {
+      delegate.setChunked(true); // its Content-Length, if it had one, was the uncompressed body's (HTTP/1.1)
+    }
     return deflater == null ? delegate.write(data) : delegate.write(deflate(data, false));
   }
 
@@ -103,7 +114,10 @@ public final class GzipResponse extends ForwardingHttpServerResponse {
 
   @Override
   public Future<Void> writeHead() {
-    decide(Integer.MAX_VALUE); // a head alone: the body's size is not known, as for HTTP/1.1's compressor
+    decide(Integer.MAX_VALUE); // a head alone: the body's size is not known, as for Netty's HTTP/1.1 compressor
+    if (deflater != null && !delegate.isChunked()) {
+      delegate.setChunked(true);
+    }
     return delegate.writeHead();
   }
 
@@ -145,27 +159,29 @@ public final class GzipResponse extends ForwardingHttpServerResponse {
     delegate.headers().set(HttpHeaders.CONTENT_ENCODING, "gzip").remove(HttpHeaders.CONTENT_LENGTH)
         .add(HttpHeaders.VARY, HttpHeaders.ACCEPT_ENCODING);
     deflater = new EmbeddedChannel(ZlibCodecFactory.newZlibEncoder(ZlibWrapper.GZIP, level, 15, 8));
+    deflater.config().setAllocator(HEAP);
   }
 
+  /**
+   * The compressed bytes of {@code data}: the encoder reads the buffer's own bytes (no copy in), and its output,
+   * one heap buffer per write (two at the end), is handed on as it is when there is one.
+   */
   private Buffer deflate(Buffer data, boolean last) {
     if (data.length() > 0) {
-      deflater.writeOutbound(Unpooled.wrappedBuffer(data.getBytes()));
+      deflater.writeOutbound(((BufferInternal) data).getByteBuf());
     }
     if (last) {
       deflater.finish();
     }
-    Buffer out = Buffer.buffer();
-    ByteBuf piece;
-    while ((piece = deflater.readOutbound()) != null) {
-      byte[] bytes = new byte[piece.readableBytes()];
-      piece.readBytes(bytes);
-      piece.release();
-      out.appendBytes(bytes);
+    ByteBuf out = deflater.readOutbound();
+    ByteBuf more;
+    while ((more = deflater.readOutbound()) != null) {
+      out.writeBytes(more); // the gzip trailer after the last write's bytes
     }
     if (last) {
       deflater = null;
     }
-    return out;
+    return out == null ? Buffer.buffer() : BufferInternal.buffer(out);
   }
 
   /** Whether a deflater is held (for tests). */

@@ -11,15 +11,19 @@ import io.vertx.core.http.HttpVersion;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPInputStream;
 import java.util.zip.Inflater;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * GzipResponse on a real HTTP/2 stream: each write can be decoded as it arrives (a live stream is not held back),
- * and a stream the client resets before its end frees the deflater.
+ * GzipResponse on real connections: on HTTP/2 each write can be decoded as it arrives (a live stream is not held
+ * back), and a stream the client resets before its end frees the deflater; on HTTP/1.1 an answer whose handler
+ * gave the uncompressed Content-Length goes chunked instead.
  */
 class GzipStreamTest {
   private final Vertx vertx = Vertx.vertx();
@@ -67,5 +71,30 @@ class GzipStreamTest {
     Promise<Boolean> compressing = Promise.promise();
     vertx.runOnContext(v -> compressing.complete(served.compressing()));
     assertThat(compressing.future().await()).as("the deflater after the reset").isFalse();
+  }
+
+  @Test
+  void anHttp11AnswerWithItsUncompressedLengthGoesChunked() throws Exception {
+    String text = "a line of a known length\n".repeat(100);
+    HttpServer server = vertx.createHttpServer().requestHandler(request -> {
+      var response = new GzipResponse(request.response(), 1024, 1);
+      response.putHeader("content-length", String.valueOf(text.length()));
+      response.write(text.substring(0, 1300));
+      response.end(text.substring(1300));
+    }).listen(0, "127.0.0.1").await();
+    var client = vertx.createHttpClient(new HttpClientOptions().setDecompressionSupported(false));
+    Buffer[] body = new Buffer[1];
+    var response = client.request(HttpMethod.GET, server.actualPort(), "127.0.0.1", "/")
+        .compose(request -> request.send())
+        .compose(r -> r.body().map(b -> {
+          body[0] = b;
+          return r;
+        })).await(10, TimeUnit.SECONDS); // a handler whose write failed would leave the request unanswered
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.getHeader("content-encoding")).isEqualTo("gzip");
+    assertThat(response.getHeader("content-length")).isNull();
+    assertThat(response.getHeader("transfer-encoding")).isEqualTo("chunked");
+    assertThat(new String(new GZIPInputStream(new ByteArrayInputStream(body[0].getBytes())).readAllBytes(),
+        StandardCharsets.UTF_8)).isEqualTo(text);
   }
 }
