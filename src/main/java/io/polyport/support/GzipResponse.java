@@ -8,7 +8,9 @@ import io.netty.handler.codec.compression.ZlibCodecFactory;
 import io.netty.handler.codec.compression.ZlibWrapper;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.file.OpenOptions;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.internal.buffer.BufferInternal;
@@ -23,8 +25,9 @@ import java.util.Locale;
  * compress (eclipse-vertx/vert.x#5896). The rule is Netty's HTTP/1.1 one: an answer whose first piece (its whole
  * body, or its first write) is smaller than {@code minBytes} goes as it is, as does one that already carries a
  * coding or has a status without a body; any other is compressed, each write leaving at once, sync-flushed (a
- * live stream's events are not held back). Netty's zlib encoder does the compressing. Files sent with sendFile go
- * uncompressed.
+ * live stream's events are not held back). Netty's zlib encoder does the compressing. A file given to sendFile
+ * by name (static assets) is read and compressed by the same rule, its size as the first piece; a partial answer
+ * (206) and files given as channels go as they are.
  */
 public final class GzipResponse extends ForwardingHttpServerResponse {
   /**
@@ -32,6 +35,8 @@ public final class GzipResponse extends ForwardingHttpServerResponse {
    * the garbage collector (no leak tracking: nothing here is ever released by hand).
    */
   private static final ByteBufAllocator HEAP = new UnpooledByteBufAllocator(false, true);
+  /** A file is read and compressed in pieces of this size (each sync-flushed, as every write is). */
+  private static final int FILE_PIECE_BYTES = 64 * 1024;
   private final int minBytes;
   private final int level;
   private boolean decided;
@@ -123,8 +128,20 @@ public final class GzipResponse extends ForwardingHttpServerResponse {
 
   @Override
   public Future<Void> sendFile(String file, long offset, long length) {
-    decided = true;
-    return delegate.sendFile(file, offset, length);
+    if (decided) {
+      return delegate.sendFile(file, offset, length);
+    }
+    var files = Vertx.currentContext().owner().fileSystem();
+    return files.props(file).compose(props -> {
+      long bytes = Math.min(length, Math.max(0, props.size() - offset));
+      decide((int) Math.min(bytes, Integer.MAX_VALUE));
+      if (deflater == null) {
+        return delegate.sendFile(file, offset, length);
+      }
+      delegate.setChunked(true);
+      return files.open(file, new OpenOptions().setRead(true)).compose(opened -> opened.setReadPos(offset)
+          .setReadLength(bytes).setReadBufferSize(FILE_PIECE_BYTES).pipeTo(this).eventually(opened::close));
+    });
   }
 
   @Override
@@ -153,7 +170,7 @@ public final class GzipResponse extends ForwardingHttpServerResponse {
     decided = true;
     int status = delegate.getStatusCode();
     if (delegate.headWritten() || delegate.headers().contains(HttpHeaders.CONTENT_ENCODING)
-        || status == 204 || status == 304 || firstPieceBytes < minBytes) {
+        || status == 204 || status == 206 || status == 304 || firstPieceBytes < minBytes) {
       return;
     }
     delegate.headers().set(HttpHeaders.CONTENT_ENCODING, "gzip").remove(HttpHeaders.CONTENT_LENGTH)

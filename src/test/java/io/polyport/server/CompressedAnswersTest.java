@@ -30,6 +30,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -89,6 +91,48 @@ class CompressedAnswersTest {
     assertThat(small.bodyAsJsonObject().getString("id")).isEqualTo(id);
     var head = web.head("/users").putHeader("accept-encoding", "gzip").send().await();
     assertThat(head.getHeader("content-encoding")).isNull();
+  }
+
+  /**
+   * Static files (the Swagger UI, 1.6 MB of JavaScript) are gzipped as they are read, on both HTTP versions; a
+   * range request gets its bytes of the file as they are, and a file under the threshold goes plain.
+   */
+  @Test
+  void staticFilesAreGzippedOnBothVersionsAndRangesGoAsTheyAre() throws Exception {
+    Matcher m = Pattern.compile("src=\"(/docs/swagger-ui/[^\"]+/swagger-ui-bundle\\.js)\"")
+        .matcher(web.get("/docs").send().await().bodyAsString());
+    assertThat(m.find()).isTrue();
+    String bundle = m.group(1);
+    var plain = web.get(bundle).send().await();
+    assertThat(plain.getHeader("content-encoding")).isNull();
+    assertThat(plain.body().length()).isGreaterThan(1_000_000);
+    var compressed = web.get(bundle).putHeader("accept-encoding", "gzip").send().await();
+    assertThat(compressed.getHeader("content-encoding")).isEqualTo("gzip");
+    assertThat(compressed.body().length()).isLessThan(plain.body().length() / 2);
+    assertThat(gunzip(compressed.body())).isEqualTo(plain.bodyAsString());
+    var h2 = app.vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
+        .setHttp2ClearTextUpgrade(false).setDecompressionSupported(false));
+    try {
+      Buffer[] body = new Buffer[1];
+      var overH2 = h2.request(HttpMethod.GET, app.port(), "127.0.0.1", bundle)
+          .compose(request -> request.putHeader("accept-encoding", "gzip").send())
+          .compose(r -> r.body().map(b -> {
+            body[0] = b;
+            return r;
+          })).await();
+      assertThat(overH2.getHeader("content-encoding")).isEqualTo("gzip");
+      assertThat(gunzip(body[0])).isEqualTo(plain.bodyAsString());
+    } finally {
+      h2.close().await();
+    }
+    var range = web.get(bundle).putHeader("accept-encoding", "gzip").putHeader("range", "bytes=0-99").send().await();
+    assertThat(range.statusCode()).isEqualTo(206);
+    assertThat(range.getHeader("content-encoding")).isNull();
+    assertThat(range.body()).isEqualTo(plain.body().slice(0, 100));
+    String icon = bundle.substring(0, bundle.lastIndexOf('/') + 1) + "favicon-32x32.png";
+    var small = web.get(icon).putHeader("accept-encoding", "gzip").send().await();
+    assertThat(small.statusCode()).isEqualTo(200);
+    assertThat(small.getHeader("content-encoding")).isNull();
   }
 
   /** gRPC-Web answers are compressed per message if at all, never by HTTP; a WebSocket handshake is not an answer. */
