@@ -12,6 +12,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.internal.http.HttpServerRequestInternal;
 import io.vertx.ext.web.Router;
 import io.vertx.grpc.server.GrpcServer;
@@ -58,7 +59,8 @@ final class FrontDoor implements Handler<HttpServerRequest> {
       grpc.handle(ForwardingHttpServerResponse.answeredBy(request, response));
     } else if (compression && acceptsGzip(request)) {
       router.handle(ForwardingHttpServerResponse.answeredBy(request,
-          new GzipResponse(request.response(), AppConfig.Http.GZIP_MIN_BYTES, AppConfig.Http.GZIP_LEVEL)));
+          new GzipResponse(request.response(), ((HttpServerRequestInternal) request).context(),
+              AppConfig.Http.GZIP_MIN_BYTES, AppConfig.Http.GZIP_LEVEL)));
     } else {
       router.handle(request);
     }
@@ -66,12 +68,14 @@ final class FrontDoor implements Handler<HttpServerRequest> {
 
   /**
    * Whether a REST answer may be gzipped: the client accepts gzip, and the answer can have a body of its own (not
-   * a HEAD answer, not a WebSocket handshake). gRPC never comes here: it compresses per message (grpc-encoding).
+   * a HEAD answer, not a WebSocket handshake). Not on HTTP/1.0, which has no chunked coding: a compressed answer
+   * of several writes could only end by closing the connection. gRPC never comes here: it compresses per message
+   * (grpc-encoding).
    */
   private static boolean acceptsGzip(HttpServerRequest request) {
     var headers = request.headers();
     if (!headers.contains(HttpHeaders.ACCEPT_ENCODING) || request.method() == HttpMethod.HEAD
-        || headers.contains(HttpHeaders.UPGRADE)) {
+        || request.version() == HttpVersion.HTTP_1_0 || headers.contains(HttpHeaders.UPGRADE)) {
       return false;
     }
     return GzipResponse.acceptsGzip(String.join(",", headers.getAll(HttpHeaders.ACCEPT_ENCODING)));

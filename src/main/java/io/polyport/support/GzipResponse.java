@@ -8,11 +8,12 @@ import io.netty.handler.codec.compression.ZlibCodecFactory;
 import io.netty.handler.codec.compression.ZlibWrapper;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.core.Vertx;
+import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.OpenOptions;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.MimeMapping;
 import io.vertx.core.internal.buffer.BufferInternal;
 
 import java.io.RandomAccessFile;
@@ -37,14 +38,16 @@ public final class GzipResponse extends ForwardingHttpServerResponse {
   private static final ByteBufAllocator HEAP = new UnpooledByteBufAllocator(false, true);
   /** A file is read and compressed in pieces of this size (each sync-flushed, as every write is). */
   private static final int FILE_PIECE_BYTES = 64 * 1024;
+  private final Context context;
   private final int minBytes;
   private final int level;
   private boolean decided;
   private EmbeddedChannel deflater;
   private Handler<Void> closeHandler;
 
-  public GzipResponse(HttpServerResponse delegate, int minBytes, int level) {
+  public GzipResponse(HttpServerResponse delegate, Context context, int minBytes, int level) {
     super(delegate);
+    this.context = context;
     this.minBytes = minBytes;
     this.level = level;
     // a stream the client cancels is never ended: its deflater (native memory) is freed when the stream closes
@@ -98,49 +101,48 @@ public final class GzipResponse extends ForwardingHttpServerResponse {
 
   @Override
   public Future<Void> write(Buffer data) {
-    decide(data.length());
-    if (deflater != null && !delegate.isChunked()) {
-      delegate.setChunked(true); // its Content-Length, if it had one, was the uncompressed body's (HTTP/1.1)
-    }
-    return deflater == null ? delegate.write(data) : delegate.write(deflate(data, false));
+    return decide(data.length(), true) ? delegate.write(deflate(data, false)) : delegate.write(data);
   }
 
   @Override
   public Future<Void> end(Buffer chunk) {
-    decide(chunk.length());
-    return deflater == null ? delegate.end(chunk) : delegate.end(deflate(chunk, true));
+    return decide(chunk.length(), false) ? delegate.end(deflate(chunk, true)) : delegate.end(chunk);
   }
 
   @Override
   public Future<Void> end() {
-    decide(0);
-    return deflater == null ? delegate.end() : delegate.end(deflate(Buffer.buffer(), true));
+    return decide(0, false) ? delegate.end(deflate(Buffer.buffer(), true)) : delegate.end();
   }
 
   @Override
   public Future<Void> writeHead() {
-    decide(Integer.MAX_VALUE); // a head alone: the body's size is not known, as for Netty's HTTP/1.1 compressor
-    if (deflater != null && !delegate.isChunked()) {
-      delegate.setChunked(true);
-    }
+    decide(Integer.MAX_VALUE, true); // a head alone: the body's size is not known, as for Netty's HTTP/1.1 compressor
     return delegate.writeHead();
   }
 
   @Override
   public Future<Void> sendFile(String file, long offset, long length) {
-    if (decided) {
+    if (decided || !compressible()) {
+      decided = true;
       return delegate.sendFile(file, offset, length);
     }
-    var files = Vertx.currentContext().owner().fileSystem();
+    var files = context.owner().fileSystem();
     return files.props(file).compose(props -> {
       long bytes = Math.min(length, Math.max(0, props.size() - offset));
-      decide((int) Math.min(bytes, Integer.MAX_VALUE));
-      if (deflater == null) {
+      if (!decide((int) Math.min(bytes, Integer.MAX_VALUE), true)) {
         return delegate.sendFile(file, offset, length);
       }
-      delegate.setChunked(true);
-      return files.open(file, new OpenOptions().setRead(true)).compose(opened -> opened.setReadPos(offset)
-          .setReadLength(bytes).setReadBufferSize(FILE_PIECE_BYTES).pipeTo(this).eventually(opened::close));
+      if (!delegate.headers().contains(HttpHeaders.CONTENT_TYPE)) {
+        String type = MimeMapping.mimeTypeForFilename(file); // as sendFile does
+        if (type != null) {
+          delegate.putHeader(HttpHeaders.CONTENT_TYPE, type);
+        }
+      }
+      return files.open(file, new OpenOptions().setRead(true).setWrite(false).setCreate(false)).compose(opened -> {
+        opened.setReadPos(offset).setReadLength(bytes).setReadBufferSize(FILE_PIECE_BYTES);
+        // a file that fails part way is broken off (reset), not ended as a well-formed shorter file
+        return opened.pipe().endOnFailure(false).to(this).onFailure(e -> reset()).eventually(opened::close);
+      });
     });
   }
 
@@ -162,26 +164,42 @@ public final class GzipResponse extends ForwardingHttpServerResponse {
     return delegate.reset(code);
   }
 
-  /** At the first write, end or head: compress or not, and label the answer accordingly. */
-  private void decide(int firstPieceBytes) {
+  /**
+   * At the first write, end, head or file: whether the answer is compressed; if it is, it is labelled so, and one
+   * that goes in several pieces ({@code streamed}) is chunked on HTTP/1.1 (a Content-Length it had was the
+   * uncompressed body's).
+   */
+  private boolean decide(int firstPieceBytes, boolean streamed) {
     if (decided) {
-      return;
+      return deflater != null;
     }
     decided = true;
-    int status = delegate.getStatusCode();
-    if (delegate.headWritten() || delegate.headers().contains(HttpHeaders.CONTENT_ENCODING)
-        || status == 204 || status == 206 || status == 304 || firstPieceBytes < minBytes) {
-      return;
+    if (!compressible() || firstPieceBytes < minBytes) {
+      return false;
     }
-    delegate.headers().set(HttpHeaders.CONTENT_ENCODING, "gzip").remove(HttpHeaders.CONTENT_LENGTH)
-        .add(HttpHeaders.VARY, HttpHeaders.ACCEPT_ENCODING);
+    var headers = delegate.headers().set(HttpHeaders.CONTENT_ENCODING, "gzip").remove(HttpHeaders.CONTENT_LENGTH);
+    if (headers.getAll(HttpHeaders.VARY).stream().noneMatch(v -> v.toLowerCase(Locale.ROOT).contains("accept-encoding"))) {
+      headers.add(HttpHeaders.VARY, HttpHeaders.ACCEPT_ENCODING); // StaticHandler adds its own
+    }
+    if (streamed) {
+      delegate.setChunked(true);
+    }
     deflater = new EmbeddedChannel(ZlibCodecFactory.newZlibEncoder(ZlibWrapper.GZIP, level, 15, 8));
     deflater.config().setAllocator(HEAP);
+    return true;
+  }
+
+  /** Whether the answer may still be compressed: its head not sent, no coding set, a status with a whole body. */
+  private boolean compressible() {
+    int status = delegate.getStatusCode();
+    return !delegate.headWritten() && !delegate.headers().contains(HttpHeaders.CONTENT_ENCODING)
+        && status != 204 && status != 206 && status != 304;
   }
 
   /**
-   * The compressed bytes of {@code data}: the encoder reads the buffer's own bytes (no copy in), and its output,
-   * one heap buffer per write (two at the end), is handed on as it is when there is one.
+   * The compressed bytes of {@code data}: the encoder reads the buffer's own bytes (no copy in); its output, one
+   * heap buffer per write (two at the end) sized for the input, is handed on as it is unless it is mostly empty
+   * (a write queued to a slow client would pin the whole array while counting only its bytes).
    */
   private Buffer deflate(Buffer data, boolean last) {
     if (data.length() > 0) {
@@ -198,7 +216,10 @@ public final class GzipResponse extends ForwardingHttpServerResponse {
     if (last) {
       deflater = null;
     }
-    return out == null ? Buffer.buffer() : BufferInternal.buffer(out);
+    if (out == null) {
+      return Buffer.buffer();
+    }
+    return BufferInternal.buffer(out.capacity() > 2 * out.readableBytes() ? out.copy() : out);
   }
 
   /** Whether a deflater is held (for tests). */
