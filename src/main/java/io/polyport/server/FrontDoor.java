@@ -2,6 +2,7 @@ package io.polyport.server;
 
 import io.polyport.AppConfig;
 import io.polyport.observe.Observability;
+import io.polyport.support.CloseDelimitedResponse;
 import io.polyport.support.CoalescingHttpServerResponse;
 import io.polyport.support.ForwardingHttpServerResponse;
 import io.polyport.support.GzipResponse;
@@ -24,7 +25,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * The one entry of every request on the port: gives it a request id (the client's x-request-id, else a
  * new one, echoed in the response) and starts observing it (metrics, access log, span name), then sends
  * gRPC (and gRPC-Web) to the GrpcServer and the rest to the router, gzipping REST answers for clients that
- * accept it (GzipResponse, on both HTTP versions).
+ * accept it (GzipResponse, on HTTP/1.1 and HTTP/2) and closing HTTP/1.0 keep-alive connections after a streamed
+ * answer (CloseDelimitedResponse).
  */
 final class FrontDoor implements Handler<HttpServerRequest> {
   static final String REQUEST_ID = "x-request-id";
@@ -61,6 +63,8 @@ final class FrontDoor implements Handler<HttpServerRequest> {
       router.handle(ForwardingHttpServerResponse.answeredBy(request,
           new GzipResponse(request.response(), ((HttpServerRequestInternal) request).context(),
               AppConfig.Http.GZIP_MIN_BYTES, AppConfig.Http.GZIP_LEVEL)));
+    } else if (CloseDelimitedResponse.needed(request)) {
+      router.handle(ForwardingHttpServerResponse.answeredBy(request, new CloseDelimitedResponse(request)));
     } else {
       router.handle(request);
     }

@@ -8,13 +8,17 @@ import io.polyport.users.v1.User;
 import io.polyport.users.v1.UserServiceGrpcClient;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -78,5 +82,30 @@ class OnePortTest {
     List<String> results = Future.all(outcomes).await().list();
     assertThat(results.stream().filter("201"::equals)).hasSize(1);
     assertThat(results.stream().filter(r -> r.equals("409") || r.startsWith("ALREADY_EXISTS"))).hasSize(19);
+  }
+
+  /**
+   * HTTP/1.0 has no chunked coding: a streamed answer (a list) ends only when the connection closes. A client that
+   * asked for keep-alive (ApacheBench's -k) waited for ever on one; answers with a length keep the connection.
+   */
+  @Test
+  void http10KeepAliveClientsGetStreamedListsWhole() throws Exception {
+    String id = app.blocking().createUser(CreateUserRequest.newBuilder().setName("Old").setEmail("old-client@example.com")
+        .build()).getId();
+    app.blocking().createUser(CreateUserRequest.newBuilder().setName("Older").setEmail("older-client@example.com").build());
+    var client = WebClient.create(app.vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(app.port())
+        .setProtocolVersion(HttpVersion.HTTP_1_0).setKeepAlive(true));
+    try {
+      var one = client.get("/users/" + id).send().await(20, TimeUnit.SECONDS);
+      assertThat(one.statusCode()).isEqualTo(200);
+      assertThat(one.getHeader("content-length")).isNotNull();
+      var list = client.get("/users?limit=2").send().await(20, TimeUnit.SECONDS);
+      assertThat(list.statusCode()).isEqualTo(200);
+      assertThat(new JsonArray(list.bodyAsString())).hasSize(2);
+      var lines = client.get("/users?limit=2").putHeader("accept", "application/x-ndjson").send().await(20, TimeUnit.SECONDS);
+      assertThat(lines.bodyAsString().lines()).hasSize(2);
+    } finally {
+      client.close();
+    }
   }
 }
