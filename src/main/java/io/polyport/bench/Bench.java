@@ -62,6 +62,8 @@ public final class Bench implements Callable<Integer> {
   String watchTag = "";
   @Option(names = "--h2c", description = "REST over h2c (prior knowledge) instead of HTTP/1.1")
   boolean h2c;
+  @Option(names = "--gzip", description = "REST clients accept gzip (and inflate what comes compressed)")
+  boolean gzip;
   @Option(names = "--streams", description = "concurrent streams of a stream scenario (default: ${DEFAULT-VALUE})")
   int streams = 1;
   @Option(names = "--rounds", description = "measured streams per stream worker (default: ${DEFAULT-VALUE})")
@@ -161,7 +163,7 @@ public final class Bench implements Callable<Integer> {
     var address = SocketAddress.inetSocketAddress(port, host);
     int inFlight = concurrency == null ? connections : concurrency;
     var grpc = new GrpcWorkloads(vertx, address, connections, windowBytes);
-    var rest = new RestWorkloads(vertx, host, port, connections, h2c, windowBytes);
+    var rest = new RestWorkloads(vertx, host, port, connections, h2c, gzip, windowBytes);
     DriverWorkloads driver = null;
     HeapWatch heap = null;
     List<GrpcWorkloads> extra = new ArrayList<>();
@@ -270,7 +272,8 @@ public final class Bench implements Callable<Integer> {
 
   private void report(List<Result> results, HeapWatch heap) throws Exception {
     for (Result r : results) {
-      out.println(r.line() + (h2c && r.scenario().startsWith("rest-") ? " http=h2c" : ""));
+      boolean rest = r.scenario().startsWith("rest-");
+      out.println(r.line() + (h2c && rest ? " http=h2c" : "") + (gzip && rest ? " gzip=accepted" : ""));
     }
     if (heap != null) {
       heapSummary = heap.summary();
@@ -283,7 +286,10 @@ public final class Bench implements Callable<Integer> {
     }
     if (json != null) {
       var array = new JsonArray();
-      results.forEach(r -> array.add(r.json().put("http", r.scenario().startsWith("rest-") ? (h2c ? "h2c" : "http/1.1") : null)));
+      results.forEach(r -> {
+        boolean rest = r.scenario().startsWith("rest-");
+        array.add(r.json().put("http", rest ? (h2c ? "h2c" : "http/1.1") : null).put("gzip", rest ? gzip : null));
+      });
       var doc = new JsonObject().put("host", host).put("port", port).put("results", array).put("heap", heapSummary);
       Files.writeString(json, doc.encodePrettily());
     }

@@ -18,17 +18,18 @@ import java.util.List;
 
 /**
  * The REST scenarios over the Vert.x HTTP client: HTTP/1.1 keep-alive without pipelining (one request in
- * flight per connection), or h2c with prior knowledge. One client with one connection per slot; worker w
- * uses slot w % connections (so over HTTP/1.1, more workers than connections queue for the connection).
- * Only 2xx answers (201 for a create, 200 otherwise) count as successes.
+ * flight per connection), or h2c with prior knowledge; with {@code gzip} they accept compressed answers and inflate
+ * them. One client with one connection per slot; worker w uses slot w % connections (so over HTTP/1.1, more
+ * workers than connections queue for the connection). Only 2xx answers (201 for a create, 200 otherwise) count as successes.
  */
 final class RestWorkloads {
   static final String NDJSON = "application/x-ndjson";
   private static final int CHUNK_BYTES = 32 * 1024;
   private final List<HttpClientAgent> clients = new ArrayList<>();
 
-  RestWorkloads(Vertx vertx, String host, int port, int connections, boolean h2c, int windowBytes) {
+  RestWorkloads(Vertx vertx, String host, int port, int connections, boolean h2c, boolean gzip, int windowBytes) {
     var options = new HttpClientOptions().setDefaultHost(host).setDefaultPort(port).setKeepAlive(true)
+        .setDecompressionSupported(gzip)
         .setPipelining(false).setTcpNoDelay(true).setProtocolVersion(h2c ? HttpVersion.HTTP_2 : HttpVersion.HTTP_1_1)
         .setHttp2ClearTextUpgrade(false).setHttp2ConnectionWindowSize(windowBytes)
         .setInitialSettings(new Http2Settings().setInitialWindowSize(windowBytes));

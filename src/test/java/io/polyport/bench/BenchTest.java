@@ -116,6 +116,19 @@ class BenchTest {
         .allSatisfy(r -> assertThat(r.units()).isGreaterThanOrEqualTo(300));
   }
 
+  /** With --gzip the REST list arrives compressed (the server gzips it for a client that accepts it) and counts the same. */
+  @Test
+  void restListsCountTheSameUsersWhenTheyComeGzipped() throws Exception {
+    var plainOut = new ByteArrayOutputStream();
+    List<Result> plain = bench(plainOut, args("rest-list", "--preload", "300"));
+    var gzipOut = new ByteArrayOutputStream();
+    List<Result> gzipped = bench(gzipOut, args("rest-list", "--gzip"));
+    assertClean(gzipped, gzipOut.toString(StandardCharsets.UTF_8));
+    assertThat(gzipOut.toString(StandardCharsets.UTF_8)).contains("gzip=accepted");
+    assertThat(plainOut.toString(StandardCharsets.UTF_8)).doesNotContain("gzip=");
+    assertThat(gzipped.get(0).units()).isEqualTo(plain.get(0).units()).isGreaterThanOrEqualTo(300);
+  }
+
   @Test
   void watchSubscribersReceiveTheEventsOfPacedWritesWhileNonReadersDoNotStopThem() throws Exception {
     var out = new ByteArrayOutputStream();
