@@ -14,7 +14,12 @@ import java.util.Set;
  * released: a database that is slow rather than gone. Meant for fault tests (calls in flight at shutdown).
  */
 final class StallHandler extends ChannelInboundHandlerAdapter {
-  private static final Set<String> ALWAYS = Set.of("hello", "ismaster", "ping", "buildinfo", "endsessions");
+  /**
+   * Answered even while stalled: the handshake (the driver follows hello with getlasterror, for the connection id
+   * this server's hello does not give), pings and session ends.
+   */
+  private static final Set<String> ALWAYS = Set.of("hello", "ismaster", "getlasterror", "ping", "buildinfo",
+      "endsessions");
   private final WireServer.Stall stall;
   private final ArrayDeque<Object> held = new ArrayDeque<>();
   private ChannelHandlerContext context;

@@ -22,7 +22,7 @@ import static com.mongodb.client.model.Updates.set;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Data on H2 across close and start; suspend and resume as fault tests use them. */
+/** Data on H2 across close and start; suspend, resume and stall as fault tests use them. */
 class LifecycleTest {
   @TempDir
   Path dataDir;
@@ -129,6 +129,27 @@ class LifecycleTest {
         Driver.one(users.insertOne(new Document("_id", "after")));
 
         assertThat(events.next().getDocumentKey().getString("_id").getValue()).isEqualTo("after");
+      }
+    }
+  }
+
+  /**
+   * A stalled database is slow, not gone: a client that connects during the stall completes its handshake (the
+   * driver follows hello with getlasterror, which the stall used to hold) and is answered a ping; its data
+   * commands wait for the release.
+   */
+  @Test
+  void whileStalledANewClientConnectsAndItsFindIsAnsweredOnRelease() {
+    try (EmbeddedMongo db = EmbeddedMongo.start(EmbeddedMongo.MEMORY, 0);
+         MongoClient first = Driver.client(db.connectionString())) {
+      Driver.one(first.getDatabase("stall").getCollection("users").insertOne(new Document("_id", 1)));
+      db.stall();
+      try (MongoClient late = Driver.client(db.connectionString())) {
+        Document pong = Driver.one(late.getDatabase("admin").runCommand(new Document("ping", 1)));
+        assertThat(((Number) pong.get("ok")).doubleValue()).isEqualTo(1.0);
+        db.unstall();
+        assertThat(Driver.one(late.getDatabase("stall").getCollection("users").find().first()))
+            .isEqualTo(new Document("_id", 1));
       }
     }
   }
