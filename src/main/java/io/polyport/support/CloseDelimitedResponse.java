@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 
@@ -22,9 +23,12 @@ public final class CloseDelimitedResponse extends ForwardingHttpServerResponse {
     this.connection = request.connection();
   }
 
-  /** Whether {@code request} is one whose streamed answers need this: HTTP/1.0 asking for keep-alive. */
+  /**
+   * Whether {@code request} is one whose streamed answers need this: HTTP/1.0 asking for keep-alive, for an answer
+   * that can have a body (a HEAD answer has none to delimit).
+   */
   public static boolean needed(HttpServerRequest request) {
-    return request.version() == HttpVersion.HTTP_1_0
+    return request.version() == HttpVersion.HTTP_1_0 && request.method() != HttpMethod.HEAD
         && HttpHeaders.KEEP_ALIVE.toString().equalsIgnoreCase(request.getHeader(HttpHeaders.CONNECTION));
   }
 
