@@ -58,13 +58,17 @@ final class FrontDoor implements Handler<HttpServerRequest> {
       if (LIST_USERS.equals(request.path())) {
         response = new CoalescingHttpServerResponse(response, ((HttpServerRequestInternal) request).context(), STREAM_WRITE_BYTES);
       }
+      if (CloseDelimitedResponse.needed(request)) {
+        response = new CloseDelimitedResponse(response, request.connection()); // gRPC-Web over HTTP/1.0
+      }
       grpc.handle(ForwardingHttpServerResponse.answeredBy(request, response));
     } else if (compression && acceptsGzip(request)) {
       router.handle(ForwardingHttpServerResponse.answeredBy(request,
           new GzipResponse(request.response(), ((HttpServerRequestInternal) request).context(),
               AppConfig.Http.GZIP_MIN_BYTES, AppConfig.Http.GZIP_LEVEL)));
     } else if (CloseDelimitedResponse.needed(request)) {
-      router.handle(ForwardingHttpServerResponse.answeredBy(request, new CloseDelimitedResponse(request)));
+      router.handle(ForwardingHttpServerResponse.answeredBy(request,
+          new CloseDelimitedResponse(request.response(), request.connection())));
     } else {
       router.handle(request);
     }

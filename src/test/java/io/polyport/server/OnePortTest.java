@@ -1,9 +1,11 @@
 package io.polyport.server;
 
 import com.google.protobuf.util.JsonFormat;
+import io.polyport.testing.GrpcWebFrames;
 import io.polyport.testing.TestApp;
 import io.polyport.users.v1.CreateUserRequest;
 import io.polyport.users.v1.GetUserRequest;
+import io.polyport.users.v1.ListUsersRequest;
 import io.polyport.users.v1.User;
 import io.polyport.users.v1.UserServiceGrpcClient;
 import io.vertx.core.Future;
@@ -99,11 +101,33 @@ class OnePortTest {
       var one = client.get("/users/" + id).send().await(20, TimeUnit.SECONDS);
       assertThat(one.statusCode()).isEqualTo(200);
       assertThat(one.getHeader("content-length")).isNotNull();
+      assertThat(one.getHeader("connection")).isEqualToIgnoringCase("keep-alive");
       var list = client.get("/users?limit=2").send().await(20, TimeUnit.SECONDS);
       assertThat(list.statusCode()).isEqualTo(200);
+      assertThat(list.getHeader("connection")).isEqualToIgnoringCase("close");
       assertThat(new JsonArray(list.bodyAsString())).hasSize(2);
       var lines = client.get("/users?limit=2").putHeader("accept", "application/x-ndjson").send().await(20, TimeUnit.SECONDS);
       assertThat(lines.bodyAsString().lines()).hasSize(2);
+    } finally {
+      client.close();
+    }
+  }
+
+  /** gRPC-Web over HTTP/1.0 keep-alive: its stream (messages, then the trailers in the body) arrives whole too. */
+  @Test
+  void grpcWebOverHttp10KeepAliveGetsItsWholeStream() throws Exception {
+    app.blocking().createUser(CreateUserRequest.newBuilder().setName("Web").setEmail("web-10@example.com").build());
+    var client = WebClient.create(app.vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(app.port())
+        .setProtocolVersion(HttpVersion.HTTP_1_0).setKeepAlive(true));
+    try {
+      var answer = client.post("/polyport.users.v1.UserService/ListUsers")
+          .putHeader("content-type", "application/grpc-web+proto").putHeader("x-grpc-web", "1")
+          .sendBuffer(GrpcWebFrames.frame(ListUsersRequest.newBuilder().setLimit(1).build().toByteArray()))
+          .await(20, TimeUnit.SECONDS);
+      assertThat(answer.statusCode()).isEqualTo(200);
+      var frames = GrpcWebFrames.parse(answer.body());
+      assertThat(frames.stream().filter(f -> f.flag() == GrpcWebFrames.MESSAGE)).hasSize(1);
+      assertThat(GrpcWebFrames.trailers(frames, answer.headers())).containsEntry("grpc-status", "0");
     } finally {
       client.close();
     }
