@@ -7,6 +7,8 @@ import com.mongodb.reactivestreams.client.MongoClient;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import io.polyport.testing.Await;
+import io.vertx.core.Vertx;
 import org.bson.BsonDocument;
 import org.bson.Document;
 import org.h2.mvstore.MVStore;
@@ -15,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static com.mongodb.client.model.Filters.eq;
@@ -139,17 +142,24 @@ class LifecycleTest {
    * commands wait for the release.
    */
   @Test
-  void whileStalledANewClientConnectsAndItsFindIsAnsweredOnRelease() {
+  void whileStalledANewClientConnectsAndItsFindIsAnsweredOnRelease() throws Exception {
     try (EmbeddedMongo db = EmbeddedMongo.start(EmbeddedMongo.MEMORY, 0);
          MongoClient first = Driver.client(db.connectionString())) {
       Driver.one(first.getDatabase("stall").getCollection("users").insertOne(new Document("_id", 1)));
       db.stall();
+      Vertx vertx = Vertx.vertx();
       try (MongoClient late = Driver.client(db.connectionString())) {
         Document pong = Driver.one(late.getDatabase("admin").runCommand(new Document("ping", 1)));
         assertThat(((Number) pong.get("ok")).doubleValue()).isEqualTo(1.0);
+        long held = db.heldCommands();
+        CompletableFuture<Document> find = CompletableFuture.supplyAsync(
+            () -> Driver.one(late.getDatabase("stall").getCollection("users").find().first()));
+        Await.until(vertx, "the find is held", () -> db.heldCommands() > held);
+        assertThat(find).isNotDone();
         db.unstall();
-        assertThat(Driver.one(late.getDatabase("stall").getCollection("users").find().first()))
-            .isEqualTo(new Document("_id", 1));
+        assertThat(find.get(Driver.TIMEOUT_SECONDS, TimeUnit.SECONDS)).isEqualTo(new Document("_id", 1));
+      } finally {
+        vertx.close().await();
       }
     }
   }
