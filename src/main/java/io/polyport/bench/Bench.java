@@ -272,8 +272,7 @@ public final class Bench implements Callable<Integer> {
 
   private void report(List<Result> results, HeapWatch heap) throws Exception {
     for (Result r : results) {
-      boolean rest = r.scenario().startsWith("rest-");
-      out.println(r.line() + (h2c && rest ? " http=h2c" : "") + (gzip && rest ? " gzip=accepted" : ""));
+      out.println(r.line() + (h2c && rest(r) ? " http=h2c" : "") + (gzip && rest(r) ? " gzip=accepted" : ""));
     }
     if (heap != null) {
       heapSummary = heap.summary();
@@ -286,12 +285,15 @@ public final class Bench implements Callable<Integer> {
     }
     if (json != null) {
       var array = new JsonArray();
-      results.forEach(r -> {
-        boolean rest = r.scenario().startsWith("rest-");
-        array.add(r.json().put("http", rest ? (h2c ? "h2c" : "http/1.1") : null).put("gzip", rest ? gzip : null));
-      });
+      results.forEach(r -> array.add(r.json().put("http", rest(r) ? (h2c ? "h2c" : "http/1.1") : null)
+          .put("gzip", rest(r) ? gzip : null)));
       var doc = new JsonObject().put("host", host).put("port", port).put("results", array).put("heap", heapSummary);
       Files.writeString(json, doc.encodePrettily());
     }
+  }
+
+  /** Whether the result is a REST scenario's (the one the --h2c and --gzip options apply to). */
+  private static boolean rest(Result r) {
+    return r.scenario().startsWith("rest-");
   }
 }

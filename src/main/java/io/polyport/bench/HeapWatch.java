@@ -17,8 +17,8 @@ import java.util.stream.Stream;
  * its own ({@code VM.log}) for the length of the watch (a dozen lines per collection), which gives every
  * collection with the heap in use before and after it ({@link GcLog}). The peak is the largest heap in use before
  * or after a collection (a heap peaks just before one, but G1 counts the heap before a collection without its
- * current allocation regions, so it can read less than after); "after GC" is what survives a collection, which must not grow during
- * a stream for memory to be bounded. The live heap before and after the run is the total of
+ * current allocation regions, so it can read less than after); "after GC" is what survives a collection, which
+ * must not grow during a stream for memory to be bounded. The live heap before and after the run is the total of
  * {@code GC.class_histogram}, which collects first (a full collection of the server at each end of the watch).
  * An earlier watch polled the server over JMX every 50 ms: its RMI calls cost the watched server ~1.7 ms of CPU
  * per poll (in a profile of a 1M import, 0.6 µs per user, 7 % of the server's CPU, and more in the JIT).

@@ -51,26 +51,27 @@ final class FrontDoor implements Handler<HttpServerRequest> {
     request.response().putHeader(REQUEST_ID, id);
     boolean grpcCall = isGrpc(request);
     observability.begin(request, id, grpcCall);
+    HttpServerResponse response = request.response();
     if (grpcCall) {
       // an answer that comes after the client's connection closed is dropped, not written to the closed
       // stream, and a stream past its deadline whose client stopped reading is reset (OpenStreamResponse)
-      HttpServerResponse response = new OpenStreamResponse(request);
+      response = new OpenStreamResponse(request);
       if (LIST_USERS.equals(request.path())) {
         response = new CoalescingHttpServerResponse(response, ((HttpServerRequestInternal) request).context(), STREAM_WRITE_BYTES);
       }
-      if (CloseDelimitedResponse.needed(request)) {
-        response = new CloseDelimitedResponse(response, request.connection()); // gRPC-Web over HTTP/1.0
-      }
-      grpc.handle(ForwardingHttpServerResponse.answeredBy(request, response));
     } else if (compression && acceptsGzip(request)) {
-      router.handle(ForwardingHttpServerResponse.answeredBy(request,
-          new GzipResponse(request.response(), ((HttpServerRequestInternal) request).context(),
-              AppConfig.Http.GZIP_MIN_BYTES, AppConfig.Http.GZIP_LEVEL)));
-    } else if (CloseDelimitedResponse.needed(request)) {
-      router.handle(ForwardingHttpServerResponse.answeredBy(request,
-          new CloseDelimitedResponse(request.response(), request.connection())));
+      response = new GzipResponse(response, ((HttpServerRequestInternal) request).context(),
+          AppConfig.Http.GZIP_MIN_BYTES, AppConfig.Http.GZIP_LEVEL);
+    }
+    if (CloseDelimitedResponse.needed(request)) {
+      response = new CloseDelimitedResponse(response, request.connection()); // REST and gRPC-Web over HTTP/1.0
+    }
+    HttpServerRequest answered = response == request.response() ? request
+        : ForwardingHttpServerResponse.answeredBy(request, response);
+    if (grpcCall) {
+      grpc.handle(answered);
     } else {
-      router.handle(request);
+      router.handle(answered);
     }
   }
 

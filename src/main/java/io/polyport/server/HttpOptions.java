@@ -31,6 +31,7 @@ final class HttpOptions {
         .setInitialSettings(new Http2Settings().setMaxConcurrentStreams(http.maxConcurrentStreams()))
         .setIdleTimeout((int) http.idleTimeout().toSeconds())
         .setIdleTimeoutUnit(TimeUnit.SECONDS)
+        // Vert.x's default, said out loud: the front door compresses REST answers itself (GzipResponse)
         .setCompressionSupported(false)
         // REST request bodies may come gzip- (or deflate-) compressed, as gRPC messages may; the body limits
         // count inflated bytes, so a small compressed body cannot grow past them

@@ -20,28 +20,27 @@ import io.vertx.core.http.HttpVersion;
  */
 public final class CloseDelimitedResponse extends ForwardingHttpServerResponse {
   private final HttpConnection connection;
-  private Handler<Void> headersEnd;
+  /** The head is labelled as the connection will go (Vert.x has just labelled it keep-alive). */
+  private final OwnedHandler headersEnd = new OwnedHandler(this::labelClose);
 
   /** {@code delegate}: the request's response, or a wrapper of it. */
   public CloseDelimitedResponse(HttpServerResponse delegate, HttpConnection connection) {
     super(delegate);
     this.connection = connection;
-    // the head is labelled as the connection will go (Vert.x has just labelled it keep-alive)
-    delegate.headersEndHandler(v -> {
-      if (undelimited()) {
-        delegate.headers().set(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
-      }
-      if (headersEnd != null) {
-        headersEnd.handle(v);
-      }
-    });
+    delegate.headersEndHandler(headersEnd);
   }
 
   /** The response has one headers-end handler: the one given here runs after the Connection header is set. */
   @Override
   public HttpServerResponse headersEndHandler(Handler<Void> handler) {
-    this.headersEnd = handler;
+    headersEnd.then(handler);
     return this;
+  }
+
+  private void labelClose() {
+    if (undelimited()) {
+      delegate.headers().set(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+    }
   }
 
   /**

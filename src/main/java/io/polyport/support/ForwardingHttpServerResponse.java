@@ -26,6 +26,32 @@ public class ForwardingHttpServerResponse implements HttpServerResponse {
     this.delegate = delegate;
   }
 
+  /**
+   * One of the delegate's single-handler slots (close, headers end) that a subclass uses itself: set it on the
+   * delegate, and return this from the wrapper's setter after {@link #then}. The subclass's own action runs first,
+   * then the handler given to the wrapper, if any.
+   */
+  static final class OwnedHandler implements Handler<Void> {
+    private final Runnable first;
+    private Handler<Void> then;
+
+    OwnedHandler(Runnable first) {
+      this.first = first;
+    }
+
+    void then(Handler<Void> handler) {
+      this.then = handler;
+    }
+
+    @Override
+    public void handle(Void v) {
+      first.run();
+      if (then != null) {
+        then.handle(v);
+      }
+    }
+  }
+
   /** {@code request} as its handlers should see it: the same, answered through {@code response}. */
   public static HttpServerRequest answeredBy(HttpServerRequest request, HttpServerResponse response) {
     return new HttpServerRequestWrapper((HttpServerRequestInternal) request) {

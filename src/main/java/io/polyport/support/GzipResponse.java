@@ -43,26 +43,21 @@ public final class GzipResponse extends ForwardingHttpServerResponse {
   private final int level;
   private boolean decided;
   private EmbeddedChannel deflater;
-  private Handler<Void> closeHandler;
+  /** A stream the client cancels is never ended: its deflater (native memory) is freed when the stream closes. */
+  private final OwnedHandler closed = new OwnedHandler(this::release);
 
   public GzipResponse(HttpServerResponse delegate, Context context, int minBytes, int level) {
     super(delegate);
     this.context = context;
     this.minBytes = minBytes;
     this.level = level;
-    // a stream the client cancels is never ended: its deflater (native memory) is freed when the stream closes
-    delegate.closeHandler(v -> {
-      release();
-      if (closeHandler != null) {
-        closeHandler.handle(v);
-      }
-    });
+    delegate.closeHandler(closed);
   }
 
   /** The response has one close handler: the one given here runs after the deflater is freed. */
   @Override
   public HttpServerResponse closeHandler(Handler<Void> handler) {
-    this.closeHandler = handler;
+    closed.then(handler);
     return this;
   }
 
