@@ -1,20 +1,10 @@
 package io.polyport.bench;
 
-import io.vertx.core.Context;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
-import io.vertx.core.internal.VertxInternal;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.SocketAddress;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -104,7 +94,6 @@ public final class Bench implements Callable<Integer> {
   long maxSeconds = 1800;
 
   private final PrintStream out;
-  private String heapSummary;
 
   public Bench() {
     this(System.out);
@@ -143,7 +132,7 @@ public final class Bench implements Callable<Integer> {
     return results.stream().allMatch(r -> r.errors() == 0 && r.okOps() > 0) ? 0 : 3;
   }
 
-  /** Runs everything and returns the results (also printed, and written as JSON with --json). */
+  /** Checks the options, then runs everything and returns the results (see BenchRun). */
   List<Result> run() throws Exception {
     for (String s : scenarios) {
       if (!SCENARIOS.contains(s)) {
@@ -158,142 +147,6 @@ public final class Bench implements Callable<Integer> {
       throw new CommandLine.ParameterException(new CommandLine(this),
           "--requests takes a positive count, and --warmup-requests (0 or more) needs --requests");
     }
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops));
-    Users users = new Users(runTag);
-    var address = SocketAddress.inetSocketAddress(port, host);
-    int inFlight = concurrency == null ? connections : concurrency;
-    var grpc = new GrpcWorkloads(vertx, address, connections, windowBytes);
-    var rest = new RestWorkloads(vertx, host, port, connections, h2c, gzip, windowBytes);
-    DriverWorkloads driver = null;
-    HeapWatch heap = null;
-    List<GrpcWorkloads> extra = new ArrayList<>();
-    try {
-      if (preload > 0) {
-        long t0 = System.nanoTime();
-        grpc.importOnce(grpc.first(), users.source(), preload).await(maxSeconds, TimeUnit.SECONDS);
-        double s = (System.nanoTime() - t0) / 1e9;
-        out.printf(java.util.Locale.ROOT, "# preload: imported %d users over gRPC in %.1f s (%.0f records/s)%n", preload, s, preload / s);
-      }
-      List<String> idList = List.of();
-      if (scenarios.contains("rest-get") || scenarios.contains("grpc-get")) {
-        idList = grpc.ids(ids).await(120, TimeUnit.SECONDS);
-        if (idList.isEmpty()) {
-          throw new IllegalStateException("the get scenarios need users: the server has none (use --preload N)");
-        }
-      }
-      if (scenarios.stream().anyMatch(s -> s.startsWith("driver-"))) {
-        if (mongoUri == null) {
-          throw new IllegalArgumentException("the driver baselines need --mongo-uri");
-        }
-        driver = new DriverWorkloads(vertx, mongoUri, mongoDb, batchSize);
-      }
-      if (serverPid != null) {
-        try {
-          heap = HeapWatch.attach(serverPid);
-        } catch (Exception | LinkageError e) {
-          System.err.println("bench: no heap figures for pid " + serverPid + " (not an attachable JVM?): " + e);
-        }
-      }
-      List<Future<Result>> running = new ArrayList<>();
-      for (String name : scenarios) {
-        if (name.equals("grpc-watch")) {
-          running.add(watch(vertx, address, extra));
-          continue;
-        }
-        Workload w = workload(name, grpc, rest, driver, users, idList, inFlight, records);
-        int workers = w.unary() ? inFlight : streams;
-        Runner runner = new Runner(w, new CpuMeter(serverPid, dbPid), eventLoops(vertx, Math.min(connections, workers)),
-            workers, rate);
-        running.add(!w.unary() ? runner.rounds(warmupRecords == null ? w
-                : workload(name, grpc, rest, driver, users, idList, inFlight, warmupRecords), warmupRounds, rounds)
-            : requests > 0 ? runner.counted(warmupRequests, requests)
-            : runner.timed(vertx, (long) (warmup * 1000), (long) (duration * 1000)));
-      }
-      List<Result> results = new ArrayList<>();
-      for (Future<Result> f : running) {
-        results.add(f.await(maxSeconds, TimeUnit.SECONDS));
-      }
-      report(results, heap);
-      return results;
-    } finally {
-      if (heap != null) {
-        heap.close();
-      }
-      if (driver != null) {
-        driver.close();
-      }
-      grpc.close().await(10, TimeUnit.SECONDS);
-      for (GrpcWorkloads g : extra) {
-        g.close().await(10, TimeUnit.SECONDS);
-      }
-      rest.close().await(10, TimeUnit.SECONDS);
-      vertx.close().await(10, TimeUnit.SECONDS);
-    }
-  }
-
-  /** One event-loop context per connection (a worker runs on context worker % count). */
-  private static List<Context> eventLoops(Vertx vertx, int count) {
-    List<Context> contexts = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      contexts.add(((VertxInternal) vertx).createEventLoopContext());
-    }
-    return contexts;
-  }
-
-  /**
-   * grpc-watch: readers on connections of their own, and non-readers apart from them (a paused stream keeps its
-   * bytes unconsumed, and with them the connection's flow-control window, in any HTTP/2 client).
-   */
-  private Future<Result> watch(Vertx vertx, SocketAddress address, List<GrpcWorkloads> opened) {
-    var readers = new GrpcWorkloads(vertx, address, connections, windowBytes);
-    var idle = new GrpcWorkloads(vertx, address, Math.max(1, (nonReaders + 99) / 100), windowBytes);
-    opened.add(readers);
-    opened.add(idle);
-    return new WatchLoad(readers, idle, eventLoops(vertx, connections), subscribers, Math.min(nonReaders, subscribers),
-        watchTag, new CpuMeter(serverPid, dbPid)).run(vertx, (long) (warmup * 1000), (long) (duration * 1000));
-  }
-
-  private Workload workload(String name, GrpcWorkloads grpc, RestWorkloads rest, DriverWorkloads driver,
-                            Users users, List<String> idList, int inFlight, long importRecords) {
-    return switch (name) {
-      case "rest-create" -> rest.create(name, users, inFlight);
-      case "rest-get" -> rest.get(name, idList, inFlight);
-      case "grpc-create" -> grpc.create(name, users, inFlight);
-      case "grpc-get" -> grpc.get(name, idList, inFlight);
-      case "grpc-list" -> grpc.list(name, listLimit);
-      case "rest-list" -> rest.list(name, listLimit);
-      case "grpc-import" -> grpc.importUsers(name, users, importRecords);
-      case "rest-import" -> rest.importUsers(name, users, importRecords);
-      case "driver-read" -> driver.read(name, listLimit);
-      case "driver-insert" -> driver.insert(name, users, importRecords);
-      default -> throw new IllegalArgumentException(name);
-    };
-  }
-
-  private void report(List<Result> results, HeapWatch heap) throws Exception {
-    for (Result r : results) {
-      out.println(r.line() + (h2c && rest(r) ? " http=h2c" : "") + (gzip && rest(r) ? " gzip=accepted" : ""));
-    }
-    if (heap != null) {
-      heapSummary = heap.summary();
-      out.println(heapSummary);
-      if (heapLog != null) {
-        try (var w = new PrintWriter(Files.newBufferedWriter(heapLog))) {
-          heap.writeCsv(w);
-        }
-      }
-    }
-    if (json != null) {
-      var array = new JsonArray();
-      results.forEach(r -> array.add(r.json().put("http", rest(r) ? (h2c ? "h2c" : "http/1.1") : null)
-          .put("gzip", rest(r) ? gzip : null)));
-      var doc = new JsonObject().put("host", host).put("port", port).put("results", array).put("heap", heapSummary);
-      Files.writeString(json, doc.encodePrettily());
-    }
-  }
-
-  /** Whether the result is a REST scenario's (the one the --h2c and --gzip options apply to). */
-  private static boolean rest(Result r) {
-    return r.scenario().startsWith("rest-");
+    return new BenchRun(this, out).run();
   }
 }
