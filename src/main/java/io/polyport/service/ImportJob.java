@@ -14,6 +14,7 @@ import io.vertx.core.streams.ReadStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
@@ -33,7 +34,8 @@ final class ImportJob {
 
   private final List<NewUser> batch = new ArrayList<>();
   private final List<Integer> batchIndexes = new ArrayList<>();
-  private final List<ImportError> errors = new ArrayList<>();
+  /** The first rejections by position (a batch's duplicates are known only after later records were read). */
+  private final TreeMap<Integer, ImportError> errors = new TreeMap<>();
   private int index;
   private int created;
   private int failed;
@@ -116,7 +118,8 @@ final class ImportJob {
 
   private void finish(ServiceException stoppedBy) {
     ended = true;
-    flush().onSuccess(v -> result.tryComplete(new ImportResult(created, failed, errors, stoppedBy)));
+    flush().onSuccess(v -> result.tryComplete(new ImportResult(created, failed,
+        new ArrayList<>(errors.values()), stoppedBy)));
   }
 
   private void abort(Throwable cause) {
@@ -126,8 +129,11 @@ final class ImportJob {
 
   private void reject(int position, ServiceException why) {
     failed++;
-    if (errors.size() < MAX_REPORTED_ERRORS) {
-      errors.add(new ImportError(position, why.code(), why.getMessage()));
+    if (errors.size() < MAX_REPORTED_ERRORS || position < errors.lastKey()) {
+      errors.put(position, new ImportError(position, why.code(), why.getMessage()));
+      if (errors.size() > MAX_REPORTED_ERRORS) {
+        errors.pollLastEntry();
+      }
     }
   }
 }
