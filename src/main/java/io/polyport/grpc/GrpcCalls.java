@@ -9,6 +9,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.grpc.common.GrpcMessage;
+import io.vertx.grpc.common.InvalidMessageException;
 import io.vertx.grpc.common.MessageSizeOverflowException;
 import io.polyport.support.ClosableReadStream;
 import io.polyport.support.Streams;
@@ -65,7 +66,8 @@ final class GrpcCalls {
    * The first step of every call. A request compressed with anything but gzip ends at once, before any of its
    * messages is read, with UNIMPLEMENTED and {@code grpc-accept-encoding} naming what is read (as the gRPC
    * compression spec asks; nothing is half-imported). Otherwise an oversized message will end the call with
-   * RESOURCE_EXHAUSTED and a message naming the limit. Returns whether the call goes on.
+   * RESOURCE_EXHAUSTED and a message naming the limit, and a malformed message prefix (GrpcFraming) with
+   * INVALID_ARGUMENT saying what was wrong. Returns whether the call goes on.
    */
   static boolean admit(GrpcServerRequest<?, ?> request, long maxMessageBytes) {
     String encoding = request.encoding();
@@ -76,12 +78,23 @@ final class GrpcCalls {
           request.fullMethodName());
       return false;
     }
-    request.invalidMessageHandler(invalid -> GrpcErrors.fail(request.response(),
-        invalid instanceof MessageSizeOverflowException
-            ? tooLarge(maxMessageBytes)
-            : ServiceException.invalid("the request message is malformed"),
+    // a malformed message prefix (GrpcFraming); streams that read messages as records override it
+    request.exceptionHandler(e -> {
+      if (e instanceof ServiceException se && se.code() != ErrorCode.CANCELLED) {
+        request.pause();
+        GrpcErrors.fail(request.response(), se, request.fullMethodName());
+      }
+    });
+    request.invalidMessageHandler(invalid -> GrpcErrors.fail(request.response(), invalid(invalid, maxMessageBytes),
         request.fullMethodName()));
     return true;
+  }
+
+  /** What a message the deframer refused means to the client. */
+  static ServiceException invalid(InvalidMessageException invalid, long maxMessageBytes) {
+    return invalid instanceof MessageSizeOverflowException
+        ? tooLarge(maxMessageBytes)
+        : ServiceException.invalid("the request message is malformed");
   }
 
   /**
@@ -131,6 +144,10 @@ final class GrpcCalls {
     onClientGone(request, broken -> {
       gone[0] = true;
       source.close();
+      if (broken instanceof ServiceException se && se.code() != ErrorCode.CANCELLED) {
+        // the request's framing broke after its message (GrpcFraming): the call ends with that error
+        GrpcErrors.fail(response, se, request.fullMethodName());
+      }
     });
     if (request.deadline() != null) {
       request.deadline().onSuccess(v -> source.close());

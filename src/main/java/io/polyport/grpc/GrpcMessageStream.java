@@ -1,5 +1,7 @@
 package io.polyport.grpc;
 
+import io.polyport.domain.ErrorCode;
+import io.polyport.domain.ServiceException;
 import io.vertx.core.Handler;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.grpc.common.GrpcMessage;
@@ -10,26 +12,50 @@ import java.util.function.Function;
 /**
  * The messages of a client stream as a ReadStream of {@code T}, decoded by our own function (so a bad
  * message becomes a value, not a cancelled stream); pause/resume reach the HTTP/2 flow control. A client
- * cancel, reset or lost connection arrives as a CANCELLED exception.
+ * cancel, reset or lost connection arrives as a CANCELLED exception. With a {@code stop} function, a message over
+ * the size limit and a malformed message prefix (GrpcFraming) arrive in order as the value it makes of their error
+ * (an import's last record, so that it reports what it stored); without one, the call fails as any other does.
  */
 final class GrpcMessageStream<T> implements ReadStream<T> {
   private final GrpcServerRequest<?, ?> request;
   private final Function<GrpcMessage, T> decode;
+  private final long maxMessageBytes;
+  private final Function<ServiceException, T> stop;
+  private Handler<T> handler;
 
   GrpcMessageStream(GrpcServerRequest<?, ?> request, Function<GrpcMessage, T> decode) {
+    this(request, decode, 0, null);
+  }
+
+  GrpcMessageStream(GrpcServerRequest<?, ?> request, Function<GrpcMessage, T> decode, long maxMessageBytes,
+                    Function<ServiceException, T> stop) {
     this.request = request;
     this.decode = decode;
+    this.maxMessageBytes = maxMessageBytes;
+    this.stop = stop;
   }
 
   @Override
-  public ReadStream<T> exceptionHandler(Handler<Throwable> handler) {
-    GrpcCalls.onClientGone(request, handler);
+  public ReadStream<T> exceptionHandler(Handler<Throwable> exceptionHandler) {
+    GrpcCalls.onClientGone(request, e -> {
+      Handler<T> values = handler;
+      if (stop != null && values != null && e instanceof ServiceException se && se.code() != ErrorCode.CANCELLED) {
+        values.handle(stop.apply(se));
+      } else {
+        exceptionHandler.handle(e);
+      }
+    });
     return this;
   }
 
   @Override
   public ReadStream<T> handler(Handler<T> handler) {
+    this.handler = handler;
     request.messageHandler(handler == null ? null : message -> handler.handle(decode.apply(message)));
+    if (stop != null) {
+      request.invalidMessageHandler(handler == null ? null
+          : invalid -> handler.handle(stop.apply(GrpcCalls.invalid(invalid, maxMessageBytes))));
+    }
     return this;
   }
 

@@ -96,7 +96,7 @@ public final class UserGrpcService {
         // a message inflating past the limit ends the import, as an over-long NDJSON line does
         return e.code() == ErrorCode.RESOURCE_EXHAUSTED ? ImportRecord.stop(e) : ImportRecord.rejected(e);
       }
-    });
+    }, maxMessageBytes, ImportRecord::stop); // so does a message over the limit, or a malformed prefix
     users.importUsers(records).onComplete(result -> {
       if (result.failed()) {
         GrpcErrors.fail(request.response(), result.cause(), request.fullMethodName());

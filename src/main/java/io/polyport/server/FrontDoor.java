@@ -1,6 +1,7 @@
 package io.polyport.server;
 
 import io.polyport.AppConfig;
+import io.polyport.grpc.GrpcFraming;
 import io.polyport.observe.Observability;
 import io.polyport.support.CloseDelimitedResponse;
 import io.polyport.support.CoalescingHttpServerResponse;
@@ -69,7 +70,7 @@ final class FrontDoor implements Handler<HttpServerRequest> {
     HttpServerRequest answered = response == request.response() ? request
         : ForwardingHttpServerResponse.answeredBy(request, response);
     if (grpcCall) {
-      grpc.handle(answered);
+      grpc.handle(GrpcFraming.checked(answered)); // a malformed message prefix fails the call, not the deframer
     } else {
       router.handle(answered);
     }
