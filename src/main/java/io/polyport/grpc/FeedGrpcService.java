@@ -54,12 +54,12 @@ public final class FeedGrpcService {
   }
 
   private void feed(GrpcServerRequest<FeedRequest, FeedResponse> request, Principal caller) {
-    if (!GrpcCalls.admit(request, maxMessageBytes)) {
+    if (!GrpcInput.admit(request, maxMessageBytes)) {
       return;
     }
     var commands = new GrpcMessageStream<>(request, message -> {
       try {
-        return FeedProtos.fromProto(GrpcCalls.decode(message, FeedRequest.parser(), maxMessageBytes));
+        return FeedProtos.fromProto(GrpcInput.decode(message, FeedRequest.parser(), maxMessageBytes));
       } catch (ServiceException e) {
         return FeedCommand.invalid("", e);
       }

@@ -1,6 +1,5 @@
 package io.polyport.grpc;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
 import io.polyport.domain.ErrorCode;
@@ -8,25 +7,18 @@ import io.polyport.domain.ServiceException;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpClosedException;
-import io.vertx.grpc.common.GrpcMessage;
-import io.vertx.grpc.common.InvalidMessageException;
-import io.vertx.grpc.common.MessageSizeOverflowException;
 import io.polyport.support.ClosableReadStream;
 import io.polyport.support.Streams;
 import io.vertx.grpc.server.GrpcServerRequest;
 import io.vertx.grpc.server.GrpcServerResponse;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.zip.GZIPInputStream;
 
 /**
- * Request plumbing shared by every rpc: decoding with a proper INVALID_ARGUMENT (instead of the stock
- * stream cancel), UNIMPLEMENTED for an unknown request compression, a clear RESOURCE_EXHAUSTED for an
- * oversized message, and late-write safety.
+ * Call plumbing shared by every rpc: a unary request's message handed on decoded (GrpcInput), a stream written
+ * with backpressure and closed when the call ends early, a client gone told apart from a failure, late-write
+ * safety.
  */
 final class GrpcCalls {
   private GrpcCalls() {
@@ -38,7 +30,7 @@ final class GrpcCalls {
    */
   static <Q extends MessageLite, R> void onMessage(GrpcServerRequest<Q, R> request, Parser<Q> parser,
                                                    long maxMessageBytes, Handler<Q> handler) {
-    if (!admit(request, maxMessageBytes)) {
+    if (!GrpcInput.admit(request, maxMessageBytes)) {
       return;
     }
     boolean[] received = {false};
@@ -52,7 +44,7 @@ final class GrpcCalls {
       received[0] = true;
       Q decoded;
       try {
-        decoded = decode(message, parser, maxMessageBytes);
+        decoded = GrpcInput.decode(message, parser, maxMessageBytes);
       } catch (ServiceException e) {
         request.pause();
         GrpcErrors.fail(request.response(), e, request.fullMethodName());
@@ -60,76 +52,6 @@ final class GrpcCalls {
       }
       handler.handle(decoded);
     });
-  }
-
-  /**
-   * The first step of every call. A request compressed with anything but gzip ends at once, before any of its
-   * messages is read, with UNIMPLEMENTED and {@code grpc-accept-encoding} naming what is read (as the gRPC
-   * compression spec asks; nothing is half-imported). Otherwise an oversized message will end the call with
-   * RESOURCE_EXHAUSTED and a message naming the limit, and a malformed message prefix (GrpcFraming) with
-   * INVALID_ARGUMENT saying what was wrong. Returns whether the call goes on.
-   */
-  static boolean admit(GrpcServerRequest<?, ?> request, long maxMessageBytes) {
-    String encoding = request.encoding();
-    if (encoding != null && !encoding.equals("identity") && !encoding.equals("gzip")) {
-      request.pause();
-      request.response().headers().set("grpc-accept-encoding", "gzip");
-      GrpcErrors.fail(request.response(), ServiceException.unsupportedCoding("grpc-encoding", encoding),
-          request.fullMethodName());
-      return false;
-    }
-    // a malformed message prefix (GrpcFraming); streams that read messages as records override it
-    request.exceptionHandler(e -> {
-      if (e instanceof ServiceException se && se.code() != ErrorCode.CANCELLED) {
-        request.pause();
-        GrpcErrors.fail(request.response(), se, request.fullMethodName());
-      }
-    });
-    request.invalidMessageHandler(invalid -> GrpcErrors.fail(request.response(), invalid(invalid, maxMessageBytes),
-        request.fullMethodName()));
-    return true;
-  }
-
-  /** What a message the deframer refused means to the client. */
-  static ServiceException invalid(InvalidMessageException invalid, long maxMessageBytes) {
-    return invalid instanceof MessageSizeOverflowException
-        ? tooLarge(maxMessageBytes)
-        : ServiceException.invalid("the request message is malformed");
-  }
-
-  /**
-   * The message parsed; a gzip message may inflate to at most {@code maxMessageBytes} (the size limit the
-   * deframer applies counts compressed bytes), as a REST body's limit counts inflated ones.
-   */
-  static <Q> Q decode(GrpcMessage message, Parser<Q> parser, long maxMessageBytes) {
-    try {
-      return switch (message.encoding() == null ? "identity" : message.encoding()) {
-        // from the array: a stream parser allocates a 4 KiB buffer for every message
-        case "identity" -> parser.parseFrom(message.payload().getBytes());
-        case "gzip" -> parser.parseFrom(inflate(message.payload().getBytes(), maxMessageBytes));
-        // unreachable through admit: a compressed message carries the call's grpc-encoding
-        default -> throw ServiceException.unsupportedCoding("grpc-encoding", message.encoding());
-      };
-    } catch (InvalidProtocolBufferException e) {
-      throw ServiceException.invalid("the request message is not valid protobuf: " + e.getMessage());
-    } catch (IOException e) {
-      throw ServiceException.invalid("the request message cannot be decompressed: " + e.getMessage());
-    }
-  }
-
-  private static byte[] inflate(byte[] gzipped, long maxMessageBytes) throws IOException {
-    try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(gzipped))) {
-      // one byte past the limit tells an oversized message from one of exactly the limit
-      byte[] inflated = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxMessageBytes + 1));
-      if (inflated.length > maxMessageBytes) {
-        throw tooLarge(maxMessageBytes);
-      }
-      return inflated;
-    }
-  }
-
-  static ServiceException tooLarge(long maxMessageBytes) {
-    return new ServiceException(ErrorCode.RESOURCE_EXHAUSTED, "a message exceeds the limit of " + maxMessageBytes + " bytes");
   }
 
   /**

@@ -6,6 +6,8 @@ import io.polyport.observe.Exchange;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.vertx.core.http.HttpClosedException;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.grpc.common.impl.Utils;
 import io.vertx.core.http.StreamResetException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,6 +68,17 @@ public final class GrpcErrors {
       }
     }
     return false;
+  }
+
+  /**
+   * Answers a gRPC request that no rpc handler will see (a media type the server does not serve) with {@code error}
+   * as a trailers-only response, so that the client reads a status, not an HTTP error.
+   */
+  public static void refuse(HttpServerResponse response, ServiceException error) {
+    response.setStatusCode(200).putHeader("content-type", "application/grpc")
+        .putHeader("grpc-status", String.valueOf(status(error.code()).code))
+        .putHeader("grpc-message", Utils.utf8PercentEncode(error.getMessage()))
+        .end();
   }
 
   /**

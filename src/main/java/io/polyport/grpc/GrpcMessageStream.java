@@ -54,7 +54,7 @@ final class GrpcMessageStream<T> implements ReadStream<T> {
     request.messageHandler(handler == null ? null : message -> handler.handle(decode.apply(message)));
     if (stop != null) {
       request.invalidMessageHandler(handler == null ? null
-          : invalid -> handler.handle(stop.apply(GrpcCalls.invalid(invalid, maxMessageBytes))));
+          : invalid -> handler.handle(stop.apply(GrpcInput.invalid(invalid, maxMessageBytes))));
     }
     return this;
   }

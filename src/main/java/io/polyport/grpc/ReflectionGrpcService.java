@@ -46,13 +46,13 @@ public final class ReflectionGrpcService {
 
   private void session(GrpcServerRequest<ServerReflectionRequest, ServerReflectionResponse> request) {
     GrpcServerResponse<ServerReflectionRequest, ServerReflectionResponse> response = request.response();
-    if (!GrpcCalls.admit(request, maxMessageBytes)) {
+    if (!GrpcInput.admit(request, maxMessageBytes)) {
       return;
     }
     request.messageHandler(message -> {
       ServerReflectionRequest query;
       try {
-        query = GrpcCalls.decode(message, ServerReflectionRequest.parser(), maxMessageBytes);
+        query = GrpcInput.decode(message, ServerReflectionRequest.parser(), maxMessageBytes);
       } catch (ServiceException e) {
         request.pause();
         GrpcErrors.fail(response, e, request.fullMethodName());

@@ -86,12 +86,12 @@ public final class UserGrpcService {
   }
 
   private void importUsers(GrpcServerRequest<CreateUserRequest, ImportUsersResponse> request) {
-    if (!GrpcCalls.admit(request, maxMessageBytes)) {
+    if (!GrpcInput.admit(request, maxMessageBytes)) {
       return;
     }
     var records = new GrpcMessageStream<>(request, message -> {
       try {
-        return ImportRecord.of(UserProtos.fromProto(GrpcCalls.decode(message, CreateUserRequest.parser(), maxMessageBytes)));
+        return ImportRecord.of(UserProtos.fromProto(GrpcInput.decode(message, CreateUserRequest.parser(), maxMessageBytes)));
       } catch (ServiceException e) {
         // a message inflating past the limit ends the import, as an over-long NDJSON line does
         return e.code() == ErrorCode.RESOURCE_EXHAUSTED ? ImportRecord.stop(e) : ImportRecord.rejected(e);

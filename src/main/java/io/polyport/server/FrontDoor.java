@@ -1,6 +1,9 @@
 package io.polyport.server;
 
 import io.polyport.AppConfig;
+import io.polyport.domain.ErrorCode;
+import io.polyport.domain.ServiceException;
+import io.polyport.grpc.GrpcErrors;
 import io.polyport.grpc.GrpcFraming;
 import io.polyport.observe.Observability;
 import io.polyport.support.CloseDelimitedResponse;
@@ -19,8 +22,10 @@ import io.vertx.core.internal.http.HttpServerRequestInternal;
 import io.vertx.ext.web.Router;
 import io.vertx.grpc.server.GrpcServer;
 
+import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
 
 /**
  * The one entry of every request on the port: gives it a request id (the client's x-request-id, else a
@@ -52,6 +57,12 @@ final class FrontDoor implements Handler<HttpServerRequest> {
     request.response().putHeader(REQUEST_ID, id);
     boolean grpcCall = isGrpc(request);
     observability.begin(request, id, grpcCall);
+    if (grpcCall && !servedGrpcType(request)) {
+      GrpcErrors.refuse(request.response(), new ServiceException(ErrorCode.UNIMPLEMENTED, "content-type '"
+          + request.getHeader("content-type") + "' is not served: use application/grpc, application/grpc+proto or "
+          + "application/grpc+json, or their gRPC-Web forms (application/grpc-web, application/grpc-web-text)"));
+      return;
+    }
     HttpServerResponse response = request.response();
     if (grpcCall) {
       // an answer that comes after the client's connection closed is dropped, not written to the closed
@@ -111,6 +122,30 @@ final class FrontDoor implements Handler<HttpServerRequest> {
 
   static boolean isGrpc(HttpServerRequest request) {
     String type = request.getHeader("content-type");
-    return type != null && type.startsWith("application/grpc");
+    return type != null && type.regionMatches(true, 0, "application/grpc", 0, 16);
+  }
+
+  /** The gRPC media types Vert.x's gRPC server reads (the wire formats proto and JSON, gRPC and gRPC-Web). */
+  private static final Pattern GRPC_TYPES = Pattern.compile("application/grpc(-web(-text)?)?(\\+(json|proto))?");
+
+  /**
+   * Whether the call's media type is one the gRPC server reads. Media types are case-insensitive and may carry
+   * parameters; Vert.x's gRPC server takes only the bare lower-case form (anything else was a bare HTTP 415 the
+   * client read as UNKNOWN), so such a type is rewritten to it.
+   */
+  private static boolean servedGrpcType(HttpServerRequest request) {
+    String type = request.getHeader("content-type");
+    if (type.equals("application/grpc")) {
+      return true;
+    }
+    int parameters = type.indexOf(';');
+    String bare = (parameters < 0 ? type : type.substring(0, parameters)).strip().toLowerCase(Locale.ROOT);
+    if (!GRPC_TYPES.matcher(bare).matches()) {
+      return false;
+    }
+    if (!bare.equals(type)) {
+      request.headers().set("content-type", bare);
+    }
+    return true;
   }
 }

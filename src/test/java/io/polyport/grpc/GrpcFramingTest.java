@@ -43,7 +43,7 @@ class GrpcFramingTest {
   }
 
   /** The call's status and message, and the body's messages, of a raw HTTP/2 gRPC request carrying {@code body}. */
-  record Answer(String status, String message, String importResult) {
+  record Answer(String status, String message, String importResult, Buffer body) {
   }
 
   static Answer call(String method, Map<String, String> headers, Buffer body) {
@@ -64,7 +64,7 @@ class GrpcFramingTest {
     String message = response.getHeader("grpc-message") != null ? response.getHeader("grpc-message") : response.getTrailer("grpc-message");
     return new Answer(status, message == null ? null : URLDecoder.decode(message, StandardCharsets.UTF_8),
         response.getHeader("polyport-import-result-bin") != null ? response.getHeader("polyport-import-result-bin")
-            : response.getTrailer("polyport-import-result-bin"));
+            : response.getTrailer("polyport-import-result-bin"), body);
   }
 
   static Buffer framed(int flags, byte[] message) {
