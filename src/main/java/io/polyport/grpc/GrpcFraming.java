@@ -4,6 +4,7 @@ import io.polyport.domain.ServiceException;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.internal.http.HttpServerRequestInternal;
 import io.vertx.core.internal.http.HttpServerRequestWrapper;
 
@@ -19,6 +20,10 @@ import java.util.Locale;
  * stored, GrpcMessageStream).
  */
 public final class GrpcFraming extends HttpServerRequestWrapper {
+  private final boolean text;
+  private long textChars;
+  private long textPadding;
+  private int groupPadding;
   private final boolean encoded;
   private final byte[] prefix = new byte[5];
   private int prefixBytes;
@@ -27,19 +32,25 @@ public final class GrpcFraming extends HttpServerRequestWrapper {
   private ServiceException broken;
   private Handler<Throwable> exceptionHandler;
 
-  private GrpcFraming(HttpServerRequestInternal request) {
+  private GrpcFraming(HttpServerRequestInternal request, boolean text) {
     super(request);
+    this.text = text;
     String encoding = request.getHeader("grpc-encoding");
     this.encoded = encoding != null && !encoding.equals("identity");
   }
 
-  /** {@code request}, checked as above unless its body is base64 text (gRPC-Web text, read whole by Vert.x). */
+  /**
+   * {@code request}, checked as above; a gRPC-Web text body over HTTP/1.x (which Vert.x decodes whole at its end,
+   * and which left the call hanging when it was not base64 or shorter than a prefix) is checked to be base64 of at
+   * least one prefix instead. Over HTTP/2 Vert.x reads a text body as binary, so it is left to Vert.x.
+   */
   public static HttpServerRequest checked(HttpServerRequest request) {
     String type = request.getHeader("content-type");
-    if (type != null && type.toLowerCase(Locale.ROOT).startsWith("application/grpc-web-text")) {
+    boolean text = type != null && type.startsWith("application/grpc-web-text");
+    if (text && request.version() == HttpVersion.HTTP_2) {
       return request;
     }
-    return new GrpcFraming((HttpServerRequestInternal) request);
+    return new GrpcFraming((HttpServerRequestInternal) request, text);
   }
 
   @Override
@@ -48,7 +59,7 @@ public final class GrpcFraming extends HttpServerRequestWrapper {
       if (broken != null) {
         return; // the call is failing: the rest of the body is dropped
       }
-      int good = scan(chunk);
+      int good = text ? scanText(chunk) : scan(chunk);
       if (good == chunk.length()) {
         handler.handle(chunk);
         return;
@@ -65,6 +76,12 @@ public final class GrpcFraming extends HttpServerRequestWrapper {
   public HttpServerRequest endHandler(Handler<Void> handler) {
     delegate.endHandler(handler == null ? null : v -> {
       if (broken != null) {
+        return;
+      }
+      if (text && (textChars % 4 != 0 || textChars / 4 * 3 - textPadding < prefix.length)) {
+        broken = ServiceException.invalid(textChars % 4 != 0 ? "the gRPC-Web text body is cut short: its length is not a"
+            + " multiple of 4" : "the gRPC-Web text body is shorter than one message's 5-byte prefix");
+        fail();
         return;
       }
       if (prefixBytes > 0 || payloadLeft > 0) {
@@ -114,6 +131,29 @@ public final class GrpcFraming extends HttpServerRequestWrapper {
       }
       messages = number;
       payloadLeft = ((prefix[1] & 0xFFL) << 24) | ((prefix[2] & 0xFFL) << 16) | ((prefix[3] & 0xFFL) << 8) | (prefix[4] & 0xFFL);
+    }
+    return length;
+  }
+
+  /** How many bytes of {@code chunk} are base64, in groups of four with '=' only at the end of a group. */
+  private int scanText(Buffer chunk) {
+    int length = chunk.length();
+    for (int i = 0; i < length; i++) {
+      byte b = chunk.getByte(i);
+      int position = (int) (textChars % 4);
+      boolean letter = b >= 'A' && b <= 'Z' || b >= 'a' && b <= 'z' || b >= '0' && b <= '9' || b == '+' || b == '/';
+      if (b == '=' && position >= 2) {
+        groupPadding++;
+        textPadding++;
+      } else if (!letter || groupPadding > 0) {
+        broken = ServiceException.invalid("the gRPC-Web text body is not base64: byte " + (textChars + 1) + " is "
+            + (b >= 0x21 && b < 0x7f ? "'" + (char) b + "'" : String.format(Locale.ROOT, "0x%02x", b & 0xFF)));
+        return i;
+      }
+      textChars++;
+      if (position == 3) {
+        groupPadding = 0;
+      }
     }
     return length;
   }

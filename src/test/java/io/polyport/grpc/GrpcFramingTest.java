@@ -10,6 +10,9 @@ import io.polyport.users.v1.ListUsersRequest;
 import io.polyport.users.v1.UserServiceGrpcService;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -150,5 +153,36 @@ class GrpcFramingTest {
     assertThat(stored).isLessThanOrEqualTo(1);
     var result = ImportUsersResponse.parseFrom(Base64.getDecoder().decode(answer.importResult()));
     assertThat(result.getCreated()).isEqualTo(stored);
+  }
+
+  /** A gRPC-Web text call over HTTP/1.1 carrying {@code body} as it is: its status and message. */
+  static Map<String, String> webText(String body) {
+    var http = app.vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_1_1));
+    try {
+      return http.request(HttpMethod.POST, app.port(), "127.0.0.1", "/" + GET_USER).compose(req -> req
+          .putHeader("content-type", "application/grpc-web-text").putHeader("x-grpc-web", "1")
+          .send(Buffer.buffer(body)).compose(resp -> resp.body().map(b ->
+              GrpcWebFrames.trailers(GrpcWebFrames.parse(GrpcWebFrames.decodeText(b.toString())), resp.headers()))))
+          .map(trailers -> {
+            trailers.computeIfPresent("grpc-message", (k, v) -> URLDecoder.decode(v, StandardCharsets.UTF_8));
+            return trailers;
+          }).await();
+    } finally {
+      http.close().await();
+    }
+  }
+
+  @Test
+  void aGrpcWebTextBodyThatIsNotBase64OfAPrefixIsInvalidArgument() {
+    assertThat(webText("not base64!!")).containsEntry("grpc-status", "3")
+        .containsEntry("grpc-message", "the gRPC-Web text body is not base64: byte 4 is 0x20");
+    assertThat(webText("AAAAAA")).containsEntry("grpc-status", "3")
+        .containsEntry("grpc-message", "the gRPC-Web text body is cut short: its length is not a multiple of 4");
+    assertThat(webText("AAAA")).containsEntry("grpc-status", "3")
+        .containsEntry("grpc-message", "the gRPC-Web text body is shorter than one message's 5-byte prefix");
+    assertThat(webText("AA=A")).containsEntry("grpc-status", "3")
+        .containsEntry("grpc-message", "the gRPC-Web text body is not base64: byte 4 is 'A'");
+    String valid = Base64.getEncoder().encodeToString(framed(0, getUser()).getBytes());
+    assertThat(webText(valid)).containsEntry("grpc-status", "5");
   }
 }
