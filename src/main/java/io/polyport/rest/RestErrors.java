@@ -5,6 +5,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.polyport.domain.ErrorCode;
 import io.polyport.domain.ServiceException;
 
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -129,16 +130,20 @@ public final class RestErrors {
   }
 
   static void write(RoutingContext ctx, int status, ErrorCode code, String detail) {
+    refuse(ctx.response(), status, code, detail, RequestIds.of(ctx));
+  }
+
+  /** Answers with a problem document, for a request the router does not see (the front door's refusals). */
+  public static Future<Void> refuse(HttpServerResponse response, int status, ErrorCode code, String detail, String requestId) {
     var body = new JsonObject()
         .put("type", "about:blank")
         .put("title", HttpResponseStatus.valueOf(status).reasonPhrase())
         .put("status", status)
         .put("detail", detail)
         .put("code", code.name());
-    String requestId = RequestIds.of(ctx);
     if (requestId != null) {
       body.put("requestId", requestId);
     }
-    ctx.response().setStatusCode(status).putHeader("content-type", PROBLEM_JSON).end(body.toBuffer());
+    return response.setStatusCode(status).putHeader("content-type", PROBLEM_JSON).end(body.toBuffer());
   }
 }

@@ -40,6 +40,7 @@ final class FrontDoor implements Handler<HttpServerRequest> {
   private final Router router;
   private final Observability observability;
   private final boolean compression;
+  private final MalformedRequests malformed = new MalformedRequests();
 
   FrontDoor(GrpcServer grpc, Router router, Observability observability, boolean compression) {
     this.grpc = grpc;
@@ -61,6 +62,9 @@ final class FrontDoor implements Handler<HttpServerRequest> {
       GrpcErrors.refuse(request.response(), new ServiceException(ErrorCode.UNIMPLEMENTED, "content-type '"
           + request.getHeader("content-type") + "' is not served: use application/grpc, application/grpc+proto or "
           + "application/grpc+json, or their gRPC-Web forms (application/grpc-web, application/grpc-web-text)"));
+      return;
+    }
+    if (!grpcCall && malformed.refused(request, id)) {
       return;
     }
     HttpServerResponse response = request.response();
