@@ -91,9 +91,25 @@ public record AppConfig(Http http, Mongo mongo, Limits limits, Feed feed, Tls tl
 
   /**
    * Live feeds: each subscriber may fall {@code queueSize} events behind before it is ended; the last
-   * {@code history} events are kept for resumes; SSE streams send a comment every {@code heartbeat}.
+   * {@code history} events are kept for resumes; an open feed shows it is alive every {@code heartbeat} at most
+   * (see {@link AppConfig#feedKeepAlive}).
    */
   public record Feed(int queueSize, int history, Duration heartbeat) {
+  }
+
+  /**
+   * How often an open live feed shows that it is alive, however quiet it is: an SSE comment, a WebSocket ping, an
+   * HTTP/2 PING on the connection of a gRPC feed. {@code feed.heartbeat} (for proxies), but at most a third of
+   * the idle timeout, which closes a connection after that long without a byte either way: a keep-alive may come
+   * late, or one go unanswered, and the connection still stays open.
+   */
+  public Duration feedKeepAlive() {
+    Duration idle = http.idleTimeout();
+    if (idle.isZero()) {
+      return feed.heartbeat();
+    }
+    Duration third = idle.dividedBy(3);
+    return third.compareTo(feed.heartbeat()) < 0 ? third : feed.heartbeat();
   }
 
   /**

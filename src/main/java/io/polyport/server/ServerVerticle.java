@@ -12,6 +12,7 @@ import io.polyport.observe.Observability;
 import io.polyport.rest.RestContract;
 import io.polyport.rest.RestRouter;
 import io.polyport.service.UserService;
+import io.polyport.support.ConnectionKeepAlive;
 import io.polyport.support.FlushBatching;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -70,7 +71,7 @@ public final class ServerVerticle extends VerticleBase {
     long max = config.limits().grpcMaxMessageBytes();
     boolean compress = config.http().grpcCompression();
     new UserGrpcService(users, max, compress, auth, scopes).bind(grpc);
-    new FeedGrpcService(users, max, compress, auth, scopes).bind(grpc);
+    new FeedGrpcService(users, max, compress, auth, scopes, new ConnectionKeepAlive(config.feedKeepAlive())).bind(grpc);
     new HealthGrpcService(ops.readiness(), ops.protos(), max).bind(grpc);
     new ReflectionGrpcService(ops.protos().services(), max).bind(grpc);
   }
