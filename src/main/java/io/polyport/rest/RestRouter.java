@@ -40,8 +40,8 @@ public final class RestRouter {
       root.route().handler(RestRouter::decodedBodiesOnly);
       new OpsRoutes(ops).mount(root);
       new UserImportRoute(users, config.limits()).mount(root);
-      new UserEventsRoute(users, config.feed().heartbeat()).mount(root);
-      new UserFeedSocket(users).mount(root);
+      new UserEventsRoute(users, config.feedKeepAlive()).mount(root);
+      new UserFeedSocket(users, config.feedKeepAlive()).mount(root);
       root.get("/openapi.yaml").handler(ctx -> ctx.response()
           .putHeader("content-type", "application/yaml; charset=utf-8").end(contract.yaml()));
 

@@ -19,7 +19,8 @@ import java.time.Duration;
 /**
  * GET /users/events: the live feed as Server-Sent Events. Each event's id is its resume token, its name
  * the type, its data the proto3 JSON of the UserEvent; Last-Event-ID resumes; a comment line every
- * heartbeat keeps proxies from closing an idle stream. When the stream cannot go on, a final
+ * {@code heartbeat} ({@code AppConfig.feedKeepAlive}: at most a third of the idle timeout) keeps the server's idle
+ * timeout and proxies from closing a quiet stream. When the stream cannot go on, a final
  * {@code overflow} or {@code unavailable} event says why and where to resume.
  */
 final class UserEventsRoute {
@@ -68,7 +69,9 @@ final class UserEventsRoute {
         .putHeader("x-accel-buffering", "no");
     response.write(": connected\n\n");
     long timer = ctx.vertx().setPeriodic(heartbeat.toMillis(), id -> {
-      if (!response.ended() && !response.closed()) {
+      if (response.ended() || response.closed()) {
+        ctx.vertx().cancelTimer(id);
+      } else {
         response.write(": heartbeat\n\n");
       }
     });

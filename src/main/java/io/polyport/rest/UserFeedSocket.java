@@ -11,6 +11,8 @@ import io.polyport.service.UserService;
 import io.polyport.users.v1.FeedRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.streams.ReadStream;
@@ -18,16 +20,22 @@ import io.vertx.core.streams.WriteStream;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
+import java.time.Duration;
+
 /**
  * GET /users/feed, upgraded to a WebSocket: text frames carry the proto3 JSON of FeedRequest (in) and
  * FeedResponse (out), with the semantics of the gRPC Feed. A consumer that falls behind is closed with
- * 1008 after a last frame {"error": {code, message, resumeToken}}; a lost source or shutdown with 1001.
+ * 1008 after a last frame {"error": {code, message, resumeToken}}; a lost source or shutdown with 1001. A ping
+ * every {@code keepAlive} ({@code AppConfig.feedKeepAlive}) keeps a quiet session from being closed as idle.
  */
 final class UserFeedSocket {
+  private static final Buffer PING = Buffer.buffer("polyport");
   private final UserService users;
+  private final Duration keepAlive;
 
-  UserFeedSocket(UserService users) {
+  UserFeedSocket(UserService users, Duration keepAlive) {
     this.users = users;
+    this.keepAlive = keepAlive;
   }
 
   void mount(Router router) {
@@ -42,13 +50,16 @@ final class UserFeedSocket {
     }
     boolean mayWrite = RestAuth.principal(ctx).may(io.polyport.auth.Principal.WRITE);
     Runnable observed = RestObservation.webSocketSession();
-    ctx.request().toWebSocket().onSuccess(ws -> session(ws, mayWrite, observed)).onFailure(e -> RestErrors.send(ctx, e));
+    ctx.request().toWebSocket().onSuccess(ws -> session(ctx.vertx(), ws, mayWrite, observed))
+        .onFailure(e -> RestErrors.send(ctx, e));
   }
 
-  private void session(ServerWebSocket ws, boolean mayWrite, Runnable ended) {
+  private void session(Vertx vertx, ServerWebSocket ws, boolean mayWrite, Runnable ended) {
     var commands = new Commands(ws);
     var output = new Output(ws);
+    long pings = keepAlive(vertx, ws);
     users.session(commands, output, mayWrite).onComplete(done -> {
+      vertx.cancelTimer(pings);
       ended.run();
       if (done.succeeded()) {
         ws.close((short) 1000, "done");
@@ -64,6 +75,23 @@ final class UserFeedSocket {
       ws.writeTextMessage(last.encode());
       ws.close(error.code() == ErrorCode.RESOURCE_EXHAUSTED ? (short) 1008 : (short) 1001,
           error.code() == ErrorCode.RESOURCE_EXHAUSTED ? "consumer too slow" : "going away");
+    });
+  }
+
+  /**
+   * A ping every keep-alive while the socket is open, unless the last one is unanswered: a quiet session is not
+   * closed as idle, and one whose client answers no ping (gone without closing its socket) still is.
+   */
+  private long keepAlive(Vertx vertx, ServerWebSocket ws) {
+    boolean[] unanswered = {false};
+    ws.pongHandler(pong -> unanswered[0] = false);
+    return vertx.setPeriodic(keepAlive.toMillis(), id -> {
+      if (ws.isClosed()) {
+        vertx.cancelTimer(id);
+      } else if (!unanswered[0]) {
+        unanswered[0] = true;
+        ws.writePing(PING);
+      }
     });
   }
 
