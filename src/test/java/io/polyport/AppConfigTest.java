@@ -3,6 +3,7 @@ package io.polyport;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,6 +40,18 @@ class AppConfigTest {
     assertThat(c.mongo().uri()).isEqualTo("mongodb://db:27017");
     assertThat(c.mongo().embedded()).isFalse();
     assertThat(c.mongo().database()).isEqualTo("other");
+  }
+
+  @Test
+  void feedKeepAliveIsTheHeartbeatCappedAtAThirdOfTheIdleTimeout() {
+    assertThat(AppConfig.from(new JsonObject(), Map.of()).feedKeepAlive()).isEqualTo(Duration.ofSeconds(15));
+    assertThat(AppConfig.from(new JsonObject(), Map.of("IDLE_TIMEOUT_SECONDS", "3")).feedKeepAlive())
+        .isEqualTo(Duration.ofSeconds(1));
+    assertThat(AppConfig.from(new JsonObject(), Map.of("IDLE_TIMEOUT_SECONDS", "3", "SSE_HEARTBEAT_MS", "500"))
+        .feedKeepAlive()).isEqualTo(Duration.ofMillis(500));
+    // no idle timeout: the heartbeat alone, for proxies
+    assertThat(AppConfig.from(new JsonObject(), Map.of("IDLE_TIMEOUT_SECONDS", "0")).feedKeepAlive())
+        .isEqualTo(Duration.ofSeconds(15));
   }
 
   @Test
