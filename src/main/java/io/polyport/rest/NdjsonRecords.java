@@ -7,8 +7,6 @@ import io.polyport.domain.ImportRecord;
 import io.polyport.domain.ServiceException;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClosedException;
-import io.vertx.core.http.StreamResetException;
 import io.vertx.core.streams.ReadStream;
 
 import java.nio.charset.StandardCharsets;
@@ -16,8 +14,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * An NDJSON body as a stream of import records, one per non-blank line, with backpressure down to the
  * socket: while the consumer is paused, no more of the body is read. A line that is not a
- * CreateUserRequest becomes a rejected record; a line longer than the limit becomes the record that
- * stops the import (what is buffered is bounded by one chunk plus one line).
+ * CreateUserRequest becomes a rejected record; a line longer than the limit, or a body that breaks off because it
+ * cannot be inflated (after the lines read whole before the break), becomes the record that stops the import (what
+ * is buffered is bounded by one chunk plus one line).
  */
 final class NdjsonRecords implements ReadStream<ImportRecord> {
   private final ReadStream<Buffer> body;
@@ -26,6 +25,8 @@ final class NdjsonRecords implements ReadStream<ImportRecord> {
   private int start;
   private long demand = Long.MAX_VALUE;
   private boolean bodyEnded;
+  /** Why the body broke off (it could not be inflated): the import stops there, after the lines read whole. */
+  private ServiceException bodyBroken;
   private boolean finished;
   private boolean draining;
   private Handler<ImportRecord> handler;
@@ -45,9 +46,16 @@ final class NdjsonRecords implements ReadStream<ImportRecord> {
       return this;
     }
     body.exceptionHandler(e -> {
-      if (exceptionHandler != null && !finished) {
-        exceptionHandler.handle(e instanceof HttpClosedException || e instanceof StreamResetException
-            ? ServiceException.cancelled("the client ended the upload: " + e.getMessage()) : e);
+      Throwable failure = RestErrors.ofBody(e, "upload");
+      if (finished) {
+        return;
+      }
+      if (failure instanceof ServiceException se && se.code() == ErrorCode.INVALID_ARGUMENT) {
+        bodyBroken = se;
+        bodyEnded = true;
+        drain();
+      } else if (exceptionHandler != null) {
+        exceptionHandler.handle(failure);
       }
     });
     body.endHandler(v -> {
@@ -79,15 +87,19 @@ final class NdjsonRecords implements ReadStream<ImportRecord> {
   private void drainLines() {
     while (!finished && demand > 0) {
       int newline = indexOfNewline();
+      if (newline < 0 && bodyBroken != null) {
+        stop(bodyBroken); // a line cut off by the break is not a record
+        break;
+      }
       int end = newline >= 0 ? newline : (bodyEnded ? pending.length() : -1);
       if (end < 0) {
         if (pending.length() - start > maxLineBytes) {
-          stop();
+          stop(tooLong());
         }
         break;
       }
       if (end - start > maxLineBytes) {
-        stop();
+        stop(tooLong());
         break;
       }
       String line = pending.getString(start, end, StandardCharsets.UTF_8.name()).strip();
@@ -98,12 +110,12 @@ final class NdjsonRecords implements ReadStream<ImportRecord> {
         }
         handler.handle(parse(line));
       }
-      if (start >= pending.length() && bodyEnded) {
+      if (start >= pending.length() && bodyEnded && bodyBroken == null) {
         break;
       }
     }
     compact();
-    if (!finished && bodyEnded && start >= pending.length()) {
+    if (!finished && bodyEnded && bodyBroken == null && start >= pending.length()) {
       finished = true;
       if (endHandler != null) {
         endHandler.handle(null);
@@ -133,11 +145,14 @@ final class NdjsonRecords implements ReadStream<ImportRecord> {
     }
   }
 
-  private void stop() {
+  private ServiceException tooLong() {
+    return new ServiceException(ErrorCode.RESOURCE_EXHAUSTED, "a line exceeds the limit of " + maxLineBytes + " bytes");
+  }
+
+  private void stop(ServiceException why) {
     finished = true;
     body.pause();
-    handler.handle(ImportRecord.stop(new ServiceException(ErrorCode.RESOURCE_EXHAUSTED,
-        "a line exceeds the limit of " + maxLineBytes + " bytes")));
+    handler.handle(ImportRecord.stop(why));
   }
 
   private static ImportRecord parse(String line) {

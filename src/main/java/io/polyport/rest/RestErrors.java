@@ -6,7 +6,10 @@ import io.polyport.domain.ErrorCode;
 import io.polyport.domain.ServiceException;
 
 import io.vertx.core.Future;
+import io.polyport.support.BodyInflater;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.StreamResetException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
@@ -62,9 +65,25 @@ public final class RestErrors {
     };
   }
 
+  /**
+   * A failure of the request's body stream as the error it stands for: a body that cannot be inflated is the client's
+   * INVALID_ARGUMENT; a client that closed the connection or reset the stream ended the call, CANCELLED
+   * ({@code what}: the call, the upload); anything else as it is.
+   */
+  static Throwable ofBody(Throwable failure, String what) {
+    if (failure instanceof BodyInflater.Undecodable undecodable) {
+      return ServiceException.invalid(undecodable.getMessage());
+    }
+    if (failure instanceof HttpClosedException || failure instanceof StreamResetException) {
+      return ServiceException.cancelled("the client ended the " + what + ": " + failure.getMessage());
+    }
+    return failure;
+  }
+
   /** Answers {@code failure} as a problem document, unless the response is already under way. */
-  public static void send(RoutingContext ctx, Throwable failure) {
+  public static void send(RoutingContext ctx, Throwable error) {
     HttpServerResponse response = ctx.response();
+    Throwable failure = error instanceof BodyInflater.Undecodable ? ofBody(error, "call") : error;
     if (failure instanceof ServiceException se && se.code() == ErrorCode.CANCELLED) {
       LOG.debug("{} on {} {} (request {})", se.getMessage(), ctx.request().method(), ctx.request().path(), RequestIds.of(ctx));
       return;

@@ -61,8 +61,8 @@ public final class RestRouter {
   }
 
   /**
-   * The HTTP codec has already inflated a gzip or deflate body and dropped its content-encoding; a coding left
-   * on the request is one the server cannot read: 415 with Accept-Encoding, before any of the body is used.
+   * A gzip or deflate body is read inflated, its content-encoding hidden (the front door's InflatedRequest); a coding
+   * left on the request is one the server cannot read: 415 with Accept-Encoding, before any of the body is used.
    */
   private static void decodedBodiesOnly(RoutingContext ctx) {
     String coding = ctx.request().getHeader(HttpHeaders.CONTENT_ENCODING);

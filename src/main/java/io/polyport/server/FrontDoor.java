@@ -10,6 +10,7 @@ import io.polyport.support.CloseDelimitedResponse;
 import io.polyport.support.CoalescingHttpServerResponse;
 import io.polyport.support.ForwardingHttpServerResponse;
 import io.polyport.support.GzipResponse;
+import io.polyport.support.InflatedRequest;
 import io.polyport.support.OpenStreamResponse;
 import io.polyport.users.v1.UserServiceGrpcService;
 import io.vertx.core.Handler;
@@ -87,7 +88,7 @@ final class FrontDoor implements Handler<HttpServerRequest> {
     if (grpcCall) {
       grpc.handle(GrpcFraming.checked(answered)); // a malformed message prefix fails the call, not the deframer
     } else {
-      router.handle(answered);
+      router.handle(InflatedRequest.of(answered)); // a gzip or deflate body is read inflated
     }
   }
 

@@ -13,8 +13,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The settings of the one port: HTTP/1.1 and h2c (prior knowledge and upgrade), or with TLS the same
  * negotiated by ALPN (h2 for gRPC and HTTP/2 REST, http/1.1 for REST and gRPC-Web); header size, HTTP/2
- * stream and idle limits; compressed REST request bodies. REST answers are compressed by the front door
- * (GzipResponse), not by Vert.x, whose HTTP/2 compression mislabels answers (eclipse-vertx/vert.x#5896).
+ * stream and idle limits. REST answers are compressed by the front door (GzipResponse), not by Vert.x, whose HTTP/2
+ * compression mislabels answers (eclipse-vertx/vert.x#5896); compressed REST request bodies are inflated by the
+ * front door too (InflatedRequest), not by Vert.x, whose decompressor left a body it could not inflate unanswered.
  */
 final class HttpOptions {
   private HttpOptions() {
@@ -33,9 +34,10 @@ final class HttpOptions {
         .setIdleTimeoutUnit(TimeUnit.SECONDS)
         // Vert.x's default, said out loud: the front door compresses REST answers itself (GzipResponse)
         .setCompressionSupported(false)
-        // REST request bodies may come gzip- (or deflate-) compressed, as gRPC messages may; the body limits
-        // count inflated bytes, so a small compressed body cannot grow past them
-        .setDecompressionSupported(true);
+        // REST request bodies may come gzip- (or deflate-) compressed: the front door inflates them (InflatedRequest),
+        // so that a corrupt or truncated one is answered 400; Vert.x's decompressor failed inside Netty's pipeline
+        // and the request got no answer at all
+        .setDecompressionSupported(false);
     var tls = config.tls();
     if (tls.enabled()) {
       options.setSsl(true).setUseAlpn(true).setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1));
