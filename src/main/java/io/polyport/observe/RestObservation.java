@@ -18,7 +18,8 @@ import java.util.Set;
  * The REST side of the front door, mounted first on the root router: every request is recorded when its
  * response ends (or its connection closes first), named by the operationId of the contract route it
  * matches ("other" when none), and GET /metrics serves the Prometheus text (behind users:read when
- * {@code auth.protectMetrics}).
+ * {@code auth.protectMetrics}). The router may check a request between its recording and the first route that
+ * matches a path (a malformed path is answered there).
  */
 public final class RestObservation {
   /** The operations that stream (in either direction), as named by their rpc. */
@@ -27,9 +28,15 @@ public final class RestObservation {
   private RestObservation() {
   }
 
-  public static void mount(Vertx vertx, Router root, JsonObject contract, AppConfig config, Authenticator auth) {
+  /** Mounts the recording of every request: first on the root router, before any route matches a path. */
+  public static void observeEveryRequest(Vertx vertx, Router root) {
     Observability observability = Observability.of(vertx);
     root.route().handler(ctx -> begin(ctx, observability));
+  }
+
+  /** Mounts the naming of each request by its contract operation, and GET /metrics. */
+  public static void mount(Vertx vertx, Router root, JsonObject contract, AppConfig config, Authenticator auth) {
+    Observability observability = Observability.of(vertx);
     for (Operation op : operations(contract)) {
       root.route(op.method(), op.vertxPath()).handler(ctx -> {
         Exchange exchange = Exchange.current();

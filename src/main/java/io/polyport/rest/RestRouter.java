@@ -35,6 +35,8 @@ public final class RestRouter {
                                       UserService users, Authenticator auth, Ops ops) {
     return Future.succeededFuture(openApiContract).map(openApi -> {
       Router root = Router.router(vertx);
+      RestObservation.observeEveryRequest(vertx, root);
+      root.route().handler(RestRouter::wellFormedUri);
       RestObservation.mount(vertx, root, contract.json(), config, auth);
       RestAuth.mount(root, contract.json(), new OperationScopes(contract.json()), auth);
       root.route().handler(RestRouter::decodedBodiesOnly);
@@ -72,6 +74,38 @@ public final class RestRouter {
       ctx.response().putHeader(HttpHeaders.ACCEPT_ENCODING, "gzip, deflate");
       ctx.fail(ServiceException.unsupportedCoding("content-encoding", coding));
     }
+  }
+
+  /**
+   * A path or query with a percent sign not followed by two hex digits is the client's mistake: 400, before any
+   * route decodes it (the router's own decoding threw: a plain-text 400 for a path, a 500 for a query).
+   */
+  private static void wellFormedUri(RoutingContext ctx) {
+    String bad = invalidEscape(ctx.request().path());
+    String part = "path";
+    if (bad == null && ctx.request().query() != null) {
+      bad = invalidEscape(ctx.request().query());
+      part = "query";
+    }
+    if (bad == null) {
+      ctx.next();
+    } else {
+      ctx.fail(ServiceException.invalid("the " + part + " has an invalid percent-escape: '" + bad + "'"));
+    }
+  }
+
+  /** The first percent-escape of {@code text} that is not '%' and two hex digits, or null. */
+  static String invalidEscape(String text) {
+    for (int i = text.indexOf('%'); i >= 0; i = text.indexOf('%', i + 3)) {
+      if (i + 2 >= text.length() || !hex(text.charAt(i + 1)) || !hex(text.charAt(i + 2))) {
+        return text.substring(i, Math.min(text.length(), i + 3));
+      }
+    }
+    return null;
+  }
+
+  private static boolean hex(char c) {
+    return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
   }
 
   private static Throwable failure(RoutingContext ctx) {

@@ -1,5 +1,6 @@
 package io.polyport.rest;
 
+import io.polyport.testing.LogCapture;
 import io.polyport.testing.TestApp;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -7,6 +8,8 @@ import io.vertx.ext.web.client.HttpResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -101,6 +104,25 @@ class RestInputTest {
       problem(resp, 400, "INVALID_ARGUMENT");
     }
     assertThat(app.web.get("/users/" + id).send().await().bodyAsJsonObject().getInteger("version")).isEqualTo(1);
+  }
+
+  @Test
+  void badPercentEscapesAreProblemsNotErrors() {
+    try (var everything = new LogCapture(org.slf4j.Logger.ROOT_LOGGER_NAME)) {
+      Map<String, String> details = Map.of(
+          "/users/%", "the path has an invalid percent-escape: '%'",
+          "/users/%zz", "the path has an invalid percent-escape: '%zz'",
+          "/%zz", "the path has an invalid percent-escape: '%zz'",
+          "/users/import%4", "the path has an invalid percent-escape: '%4'",
+          "/users?tag=%zz", "the query has an invalid percent-escape: '%zz'",
+          "/users?tag=a%2", "the query has an invalid percent-escape: '%2'");
+      details.forEach((uri, detail) ->
+          assertThat(problem(app.web.get(uri).send().await(), 400, "INVALID_ARGUMENT").getString("detail")).as(uri).isEqualTo(detail));
+      assertThat(everything.errors()).isEmpty();
+    }
+    // a well-formed escape is decoded as before
+    assertThat(problem(app.web.get("/users/%41").send().await(), 400, "INVALID_ARGUMENT").getString("detail"))
+        .isEqualTo("id must be 24 lowercase hex digits");
   }
 
   @Test
