@@ -83,7 +83,7 @@ public final class RestErrors {
   /** Answers {@code failure} as a problem document, unless the response is already under way. */
   public static void send(RoutingContext ctx, Throwable error) {
     HttpServerResponse response = ctx.response();
-    Throwable failure = error instanceof BodyInflater.Undecodable ? ofBody(error, "call") : error;
+    Throwable failure = ofBody(error, "call");
     if (failure instanceof ServiceException se && se.code() == ErrorCode.CANCELLED) {
       LOG.debug("{} on {} {} (request {})", se.getMessage(), ctx.request().method(), ctx.request().path(), RequestIds.of(ctx));
       return;

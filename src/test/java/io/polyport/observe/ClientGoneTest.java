@@ -34,6 +34,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -130,20 +132,32 @@ class ClientGoneTest {
     assertLoggedAsDebugOnly("the client ended the call: CANCELLED in polyport.users.v1.UserService/Feed");
   }
 
-  @Test
-  void aRestUploadCutOffIsNoError() {
-    NetClient net = app.vertx.createNetClient();
-    NetSocket socket = net.connect(app.port(), "127.0.0.1").await();
+  /**
+   * A REST body cut off by the client closing its connection: an import's NDJSON upload, and the JSON bodies of a
+   * create and an update (Content-Length 100, 12 bytes sent). Each is counted as 499 and logged at debug only.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"importUsers", "createUser", "updateUser"})
+  void aRestBodyCutOffIsNoError(String operation) {
     String tag = "cut" + UUID.randomUUID().toString().substring(0, 8);
     String line = "{\"name\":\"Cut\",\"email\":\"" + tag + "@example.com\"}\n";
-    socket.write(Buffer.buffer("POST /users/import HTTP/1.1\r\nhost: localhost\r\ncontent-type: application/x-ndjson\r\n"
-        + "transfer-encoding: chunked\r\n\r\n" + Integer.toHexString(line.length()) + "\r\n" + line + "\r\n")).await();
+    String request = switch (operation) {
+      case "importUsers" -> "POST /users/import HTTP/1.1\r\nhost: localhost\r\ncontent-type: application/x-ndjson\r\n"
+          + "transfer-encoding: chunked\r\n\r\n" + Integer.toHexString(line.length()) + "\r\n" + line + "\r\n";
+      case "createUser" -> "POST /users HTTP/1.1\r\nhost: localhost\r\ncontent-type: application/json\r\n"
+          + "content-length: 100\r\n\r\n" + line.substring(0, 12);
+      default -> "PATCH /users/0123456789abcdef01234567 HTTP/1.1\r\nhost: localhost\r\ncontent-type: application/json\r\n"
+          + "content-length: 100\r\n\r\n" + line.substring(0, 12);
+    };
+    NetClient net = app.vertx.createNetClient();
+    NetSocket socket = net.connect(app.port(), "127.0.0.1").await();
+    socket.write(Buffer.buffer(request)).await();
     socket.close().await();
     net.close().await();
 
-    assertLoggedAsDebugOnly("the client ended the upload");
+    assertLoggedAsDebugOnly(operation.equals("importUsers") ? "the client ended the upload" : "the client ended the call");
     Scrapes.until(app, "the upload counted as cancelled",
-        t -> Scrapes.valueOrZero(t, Scrapes.REQUESTS, Scrapes.call("rest", "importUsers", "499")) == 1);
+        t -> Scrapes.valueOrZero(t, Scrapes.REQUESTS, Scrapes.call("rest", operation, "499")) == 1);
   }
 
   @Test
