@@ -59,6 +59,8 @@ public final class RestErrors {
       case 401 -> ErrorCode.UNAUTHENTICATED;
       case 403 -> ErrorCode.PERMISSION_DENIED;
       case 404 -> ErrorCode.NOT_FOUND;
+      // no operation has this method on this path: what gRPC answers for a method the service does not have
+      case 405 -> ErrorCode.UNIMPLEMENTED;
       case 413, 431 -> ErrorCode.RESOURCE_EXHAUSTED;
       case 503 -> ErrorCode.UNAVAILABLE;
       default -> status >= 500 ? ErrorCode.INTERNAL : ErrorCode.INVALID_ARGUMENT;

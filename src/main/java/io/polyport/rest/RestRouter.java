@@ -53,11 +53,11 @@ public final class RestRouter {
       Router api = builder.createRouter();
       root.route().subRouter(api);
 
-      root.route().failureHandler(ctx -> RestErrors.send(ctx, failure(ctx)));
+      AllowedMethods allowed = new AllowedMethods(root);
+      root.route().failureHandler(ctx -> RestErrors.send(ctx, failure(ctx, allowed)));
       root.errorHandler(404, ctx -> RestErrors.send(ctx, new HttpException(404,
           "no route for " + ctx.request().method() + " " + ctx.request().path())));
-      root.errorHandler(405, ctx -> RestErrors.send(ctx, new HttpException(405,
-          "method " + ctx.request().method() + " is not allowed on " + ctx.request().path())));
+      root.errorHandler(405, ctx -> RestErrors.send(ctx, methodNotAllowed(ctx, allowed)));
       return root;
     });
   }
@@ -108,13 +108,19 @@ public final class RestRouter {
     return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
   }
 
-  private static Throwable failure(RoutingContext ctx) {
+  private static Throwable failure(RoutingContext ctx, AllowedMethods allowed) {
     if (ctx.failure() != null) {
       return ctx.failure();
     }
     int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
-    return new HttpException(status, status == 405
-        ? "method " + ctx.request().method() + " is not allowed on " + ctx.request().path()
-        : null);
+    return status == 405 ? methodNotAllowed(ctx, allowed) : new HttpException(status);
+  }
+
+  /** A method the path is not served with: 405 with the Allow header RFC 9110 requires (UNIMPLEMENTED). */
+  private static HttpException methodNotAllowed(RoutingContext ctx, AllowedMethods allowed) {
+    String methods = allowed.of(ctx.request().path());
+    ctx.response().putHeader(HttpHeaders.ALLOW, methods);
+    return new HttpException(405, "method " + ctx.request().method() + " is not allowed on " + ctx.request().path()
+        + (methods.isEmpty() ? "" : " (allowed: " + methods + ")"));
   }
 }

@@ -129,6 +129,23 @@ class RestInputTest {
   void unknownRoutesAndMethodsAreProblems() {
     assertThat(problem(app.web.get("/nope").send().await(), 404, "NOT_FOUND").getString("detail"))
         .isEqualTo("no route for GET /nope");
-    problem(app.web.put("/users/0123456789abcdef01234567").sendJsonObject(new JsonObject()).await(), 405, "INVALID_ARGUMENT");
+  }
+
+  /** A method the path is not served with: 405 UNIMPLEMENTED, Allow listing the methods the path has. */
+  @Test
+  void methodsNotAllowedSayWhichAre() {
+    var one = app.web.put("/users/0123456789abcdef01234567").sendJsonObject(new JsonObject()).await();
+    assertThat(problem(one, 405, "UNIMPLEMENTED").getString("detail"))
+        .isEqualTo("method PUT is not allowed on /users/0123456789abcdef01234567 (allowed: DELETE, GET, PATCH)");
+    assertThat(one.getHeader("allow")).isEqualTo("DELETE, GET, PATCH");
+    var h2 = app.h2c(false);
+    Map<String, String> allow = Map.of("/users", "GET, POST", "/users/import", "POST", "/users/events", "GET",
+        "/users/feed", "GET");
+    allow.forEach((path, methods) -> {
+      var resp = h2.put(path).send().await();
+      problem(resp, 405, "UNIMPLEMENTED");
+      assertThat(resp.getHeader("allow")).as(path).isEqualTo(methods);
+    });
+    h2.close();
   }
 }
