@@ -8,6 +8,7 @@ import io.polyport.domain.ServiceException;
 import io.polyport.domain.User;
 import io.polyport.domain.UserField;
 import io.polyport.domain.UserPatch;
+import io.polyport.service.UserRules;
 import io.polyport.service.UserService;
 import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
@@ -20,6 +21,8 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The REST face of the unary operations and the list stream: translates HTTP requests to domain calls
@@ -131,25 +134,28 @@ public final class UserRestApi {
     return out;
   }
 
-  /** The version named by If-Match ({@code "3"}); 0 when absent or {@code *}. */
+  /**
+   * The version named by If-Match: one strong entity tag holding a decimal version with no sign and no leading zero
+   * ({@code "3"}); 0 when absent or {@code *}. A negative or too large version gets the service's message for it, as
+   * gRPC's expected version does; {@code "0"} names a version no user has (412).
+   */
   static int ifMatch(RoutingContext ctx) {
     String header = ctx.request().getHeader("if-match");
     if (header == null || header.isBlank() || header.trim().equals("*")) {
       return 0;
     }
-    String tag = header.trim();
-    if (tag.length() >= 3 && tag.startsWith("\"") && tag.endsWith("\"")) {
-      try {
-        int version = Integer.parseInt(tag.substring(1, tag.length() - 1));
-        if (version > 0) {
-          return version;
-        }
-        // no stored user has a version below 1: a precondition that can never hold
-        return Integer.MAX_VALUE;
-      } catch (NumberFormatException e) {
-        // fall through
-      }
+    Matcher tag = VERSION_TAG.matcher(header.trim());
+    if (!tag.matches()) {
+      throw ServiceException.invalid("If-Match must be one version as a quoted entity tag, such as \"3\"");
     }
-    throw ServiceException.invalid("If-Match must be one version as a quoted entity tag, such as \"3\"");
+    String number = tag.group(1);
+    boolean negative = number.startsWith("-");
+    long magnitude = number.length() > 11 ? Long.MAX_VALUE : Math.abs(Long.parseLong(number));
+    int version = UserRules.expectedVersion(negative ? -magnitude : magnitude);
+    // no stored user has a version below 1: a precondition that can never hold
+    return version == 0 ? Integer.MAX_VALUE : version;
   }
+
+  /** A quoted decimal version; a minus sign is matched only to be refused with the service's own message. */
+  private static final Pattern VERSION_TAG = Pattern.compile("\"(0|-?[1-9][0-9]*)\"");
 }

@@ -61,9 +61,7 @@ public final class DefaultUserService implements UserService {
   @Override
   public Future<Void> delete(String id, int expectedVersion) {
     return validated(() -> {
-      if (expectedVersion < 0) {
-        throw ServiceException.invalid("expected version must not be negative");
-      }
+      UserRules.expectedVersion(expectedVersion);
       return UserRules.id(id);
     }).compose(valid -> repository.delete(valid, expectedVersion)).mapEmpty();
   }

@@ -50,11 +50,23 @@ public final class UserRules {
     return new NewUser(name(u.name()), email(u.email()), age(u.age()), tags(u.tags()));
   }
 
-  public static UserPatch patch(UserPatch p) {
-    id(p.id());
-    if (p.expectedVersion() < 0) {
+  /**
+   * The version an update or delete expects (0 = any), the same rule for gRPC's int32 and REST's If-Match (which
+   * may name any number): not negative, and at most the largest version a user can have.
+   */
+  public static int expectedVersion(long version) {
+    if (version < 0) {
       throw ServiceException.invalid("expected version must not be negative");
     }
+    if (version > Integer.MAX_VALUE) {
+      throw ServiceException.invalid("expected version must be at most " + Integer.MAX_VALUE);
+    }
+    return (int) version;
+  }
+
+  public static UserPatch patch(UserPatch p) {
+    id(p.id());
+    expectedVersion(p.expectedVersion());
     if (p.mask().isEmpty()) {
       throw ServiceException.invalid("the update names no field to change");
     }

@@ -81,7 +81,7 @@ class RestInputTest {
   @Test
   void ifMatchMustBeOneQuotedVersion() {
     String id = post("/users", "application/json", "{\"name\":\"Bo\",\"email\":\"bo@example.com\"}").bodyAsJsonObject().getString("id");
-    for (String bad : new String[] {"1", "\"x\"", "\"\""}) {
+    for (String bad : new String[] {"1", "\"x\"", "\"\"", "\"+1\"", "\"01\"", "\"-0\"", "\" 1\"", "\"1.0\""}) {
       var resp = app.web.patch("/users/" + id).putHeader("if-match", bad).sendJsonObject(new JsonObject().put("name", "B")).await();
       assertThat(problem(resp, 400, "INVALID_ARGUMENT").getString("detail"))
           .isEqualTo("If-Match must be one version as a quoted entity tag, such as \"3\"");
@@ -89,6 +89,10 @@ class RestInputTest {
     for (String undecodable : new String[] {"\"1\", \"2\"", "W/\"1\""}) {
       var resp = app.web.patch("/users/" + id).putHeader("if-match", undecodable).sendJsonObject(new JsonObject().put("name", "B")).await();
       problem(resp, 400, "INVALID_ARGUMENT");
+    }
+    for (String outOfRange : new String[] {"\"2147483648\"", "\"99999999999999999999\""}) {
+      var resp = app.web.delete("/users/" + id).putHeader("if-match", outOfRange).send().await();
+      assertThat(problem(resp, 400, "INVALID_ARGUMENT").getString("detail")).isEqualTo("expected version must be at most 2147483647");
     }
     var star = app.web.patch("/users/" + id).putHeader("if-match", "*").sendJsonObject(new JsonObject().put("name", "B")).await();
     assertThat(star.statusCode()).isEqualTo(200);

@@ -200,4 +200,16 @@ class UnaryAcrossProtocolsTest {
         .isEqualTo(Outcome.error("INVALID_ARGUMENT", "the update names no field to change"));
     assertThat(p.get(id)).isEqualTo(created);
   }
+
+  /** A negative expected version (gRPC's int32, REST's If-Match: "-1") is the same mistake with the same message. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("protocols")
+  void aNegativeExpectedVersionIsInvalidEverywhere(Protocol p) {
+    Outcome created = p.create(valid());
+    String id = new JsonObject(created.userJson()).getString("id");
+    Outcome negative = Outcome.error("INVALID_ARGUMENT", "expected version must not be negative");
+    assertThat(p.update(id, new JsonObject().put("name", "Other"), -1)).isEqualTo(negative);
+    assertThat(p.delete(id, -1)).isEqualTo(negative);
+    assertThat(p.get(id)).isEqualTo(created);
+  }
 }
