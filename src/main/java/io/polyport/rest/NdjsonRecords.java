@@ -9,8 +9,6 @@ import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
 
-import java.nio.charset.StandardCharsets;
-
 /**
  * An NDJSON body as a stream of import records, one per non-blank line, with backpressure down to the
  * socket: while the consumer is paused, no more of the body is read. A line that is not a
@@ -102,13 +100,13 @@ final class NdjsonRecords implements ReadStream<ImportRecord> {
         stop(tooLong());
         break;
       }
-      String line = pending.getString(start, end, StandardCharsets.UTF_8.name()).strip();
+      ImportRecord record = record(start, end);
       start = newline >= 0 ? newline + 1 : pending.length();
-      if (!line.isEmpty()) {
+      if (record != null) {
         if (demand != Long.MAX_VALUE) {
           demand--;
         }
-        handler.handle(parse(line));
+        handler.handle(record);
       }
       if (start >= pending.length() && bodyEnded && bodyBroken == null) {
         break;
@@ -155,9 +153,11 @@ final class NdjsonRecords implements ReadStream<ImportRecord> {
     handler.handle(ImportRecord.stop(why));
   }
 
-  private static ImportRecord parse(String line) {
+  /** The record of the line {@code [from, to)} of what is pending: null for a blank line; rejected when malformed. */
+  private ImportRecord record(int from, int to) {
     try {
-      return ImportRecord.of(UserProtos.fromProto(CreateUserJson.parse(line)));
+      String line = StrictUtf8.decode(pending, from, to, "the line").strip();
+      return line.isEmpty() ? null : ImportRecord.of(UserProtos.fromProto(CreateUserJson.parse(line)));
     } catch (ServiceException e) {
       return ImportRecord.rejected(e);
     }

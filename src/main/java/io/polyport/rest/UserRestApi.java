@@ -52,7 +52,7 @@ public final class UserRestApi {
   }
 
   private void create(RoutingContext ctx) {
-    respond(ctx, () -> users.create(UserProtos.fromProto(CreateUserJson.parse(ctx.body().asString()))), user -> {
+    respond(ctx, () -> users.create(UserProtos.fromProto(CreateUserJson.parse(text(ctx)))), user -> {
           ctx.response().setStatusCode(201).putHeader("location", "/users/" + user.id());
           return user;
         });
@@ -101,7 +101,8 @@ public final class UserRestApi {
   static UserPatch patch(RoutingContext ctx) {
     JsonObject body;
     try {
-      body = ctx.body().asJsonObject();
+      String text = text(ctx);
+      body = text == null ? null : new JsonObject(text);
     } catch (DecodeException | ClassCastException e) {
       throw ServiceException.invalid("the body is not a JSON object");
     }
@@ -119,6 +120,12 @@ public final class UserRestApi {
     } catch (ClassCastException e) {
       throw ServiceException.invalid("a property of the body has the wrong type");
     }
+  }
+
+  /** The body as text, refused when it is not UTF-8 (null when there is none). */
+  private static String text(RoutingContext ctx) {
+    var body = ctx.body().buffer();
+    return body == null ? null : StrictUtf8.decode(body, "the body");
   }
 
   private static List<String> strings(JsonArray array) {

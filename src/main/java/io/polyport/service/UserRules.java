@@ -105,12 +105,31 @@ public final class UserRules {
   }
 
   public static String name(String name) {
+    wellFormed("name", name);
     String trimmed = name == null ? "" : name.strip();
     int length = trimmed.codePointCount(0, trimmed.length());
     if (length < 1 || length > MAX_NAME) {
       throw ServiceException.invalid("name must be 1-" + MAX_NAME + " characters after trimming");
     }
     return trimmed;
+  }
+
+  /**
+   * Text must be well-formed Unicode: a string with an unpaired surrogate (a JSON "\ud800" escape) has no UTF-8 form,
+   * so storing it would change it (to U+FFFD), and gRPC cannot carry it at all.
+   */
+  static void wellFormed(String field, String text) {
+    if (text == null) {
+      return;
+    }
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        throw ServiceException.invalid(field + " is not well-formed Unicode: it has an unpaired surrogate");
+      }
+    }
   }
 
   public static String email(String email) {
