@@ -91,16 +91,16 @@ final class NdjsonRecords implements ReadStream<ImportRecord> {
       }
       int end = newline >= 0 ? newline : (bodyEnded ? pending.length() : -1);
       if (end < 0) {
-        if (pending.length() - start > maxLineBytes) {
+        if (withoutCr(pending.length()) - start > maxLineBytes) {
           stop(tooLong());
         }
         break;
       }
-      if (end - start > maxLineBytes) {
+      if (withoutCr(end) - start > maxLineBytes) {
         stop(tooLong());
         break;
       }
-      ImportRecord record = record(start, end);
+      ImportRecord record = record(start, withoutCr(end));
       start = newline >= 0 ? newline + 1 : pending.length();
       if (record != null) {
         if (demand != Long.MAX_VALUE) {
@@ -125,6 +125,11 @@ final class NdjsonRecords implements ReadStream<ImportRecord> {
         body.pause();
       }
     }
+  }
+
+  /** Where the line that ends at {@code end} ends without the CR of a CRLF terminator (not part of the line). */
+  private int withoutCr(int end) {
+    return end > start && pending.getByte(end - 1) == '\r' ? end - 1 : end;
   }
 
   private int indexOfNewline() {

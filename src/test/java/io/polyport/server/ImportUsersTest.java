@@ -201,6 +201,26 @@ class ImportUsersTest {
     assertThat(stored(tag)).isEqualTo(1);
   }
 
+  /** A line's CRLF (or LF) terminator is not part of the line: a line of exactly the limit is read either way. */
+  @Test
+  void aLineIsMeasuredWithoutItsTerminator() {
+    String tag = tag();
+    String body = line(tag, 1, 512) + "\r\n" + line(tag, 2, 512) + "\n" + line(tag, 3, 512) + "\r\n";
+    var resp = app.web.post("/users/import").putHeader("content-type", "application/x-ndjson").sendBuffer(Buffer.buffer(body)).await();
+    assertThat(resp.statusCode()).as(resp.bodyAsString()).isEqualTo(200);
+    assertThat(resp.bodyAsJsonObject().getInteger("created")).isEqualTo(3);
+    var over = app.web.post("/users/import").putHeader("content-type", "application/x-ndjson")
+        .sendBuffer(Buffer.buffer(line(tag, 4, 513) + "\r\n")).await();
+    assertThat(over.statusCode()).isEqualTo(413);
+    assertThat(stored(tag)).isEqualTo(3);
+  }
+
+  /** A user's JSON padded with spaces to exactly {@code bytes} bytes. */
+  static String line(String tag, int i, int bytes) {
+    String json = new JsonObject().put("name", "n" + i).put("email", tag + "-" + i + "@example.com").put("tags", List.of(tag)).encode();
+    return json.substring(0, json.length() - 1) + " ".repeat(bytes - json.length()) + "}";
+  }
+
   @Test
   void wrongContentTypeIsRefused() {
     var resp = app.web.post("/users/import").putHeader("content-type", "application/json").sendBuffer(Buffer.buffer("{}")).await();
