@@ -106,6 +106,9 @@ public final class RestErrors {
       int status = he.getStatusCode();
       String detail = he.getPayload() != null ? he.getPayload() : HttpResponseStatus.valueOf(status).reasonPhrase();
       write(ctx, status, codeOfStatus(status), detail);
+    } else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
+      // the web framework judged the request bad (a form body its decoder could not read): the client's mistake
+      write(ctx, ctx.statusCode(), codeOfStatus(ctx.statusCode()), "the request body cannot be decoded: " + failure.getMessage());
     } else {
       LOG.error("unexpected failure on {} {} (request {})", ctx.request().method(), ctx.request().path(),
           RequestIds.of(ctx), failure);

@@ -69,6 +69,9 @@ class RestInputTest {
     problem(post("/users", "application/json", "[]"), 400, "INVALID_ARGUMENT");
     assertThat(problem(post("/users", "text/plain", "name=A"), 415, "INVALID_ARGUMENT").getString("detail"))
         .isEqualTo("the body must be application/json");
+    // a form body the web framework's decoder cannot read (it was a 500 with an ERROR)
+    assertThat(problem(post("/users", "application/x-www-form-urlencoded", "name=%zz"), 400, "INVALID_ARGUMENT")
+        .getString("detail")).startsWith("the request body cannot be decoded: ");
     assertThat(stored()).isEqualTo(before);
   }
 
