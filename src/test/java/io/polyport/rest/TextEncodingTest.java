@@ -1,8 +1,8 @@
 package io.polyport.rest;
 
+import io.polyport.testing.Seed;
 import io.polyport.testing.TestApp;
 import io.polyport.testing.VertxGrpc;
-import io.polyport.users.v1.ListUsersRequest;
 import io.polyport.users.v1.UserServiceGrpcClient;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -15,7 +15,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -67,9 +66,7 @@ class TextEncodingTest {
   }
 
   static List<String> names(String tag) {
-    List<String> names = new ArrayList<>();
-    app.blocking().listUsers(ListUsersRequest.newBuilder().setTag(tag).build()).forEachRemaining(u -> names.add(u.getName()));
-    return names;
+    return Seed.namesTagged(app, tag);
   }
 
   @Test

@@ -2,8 +2,8 @@ package io.polyport.server;
 
 import io.polyport.observe.Scrapes;
 import io.polyport.testing.LogCapture;
+import io.polyport.testing.Seed;
 import io.polyport.testing.TestApp;
-import io.polyport.users.v1.ListUsersRequest;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -66,9 +66,7 @@ class CorruptBodiesTest {
   }
 
   static long stored(String tag) {
-    long[] count = {0};
-    app.blocking().listUsers(ListUsersRequest.newBuilder().setTag(tag).build()).forEachRemaining(u -> count[0]++);
-    return count[0];
+    return Seed.namesTagged(app, tag).size();
   }
 
   static WebClient rest(String transport) {

@@ -3,6 +3,7 @@ package io.polyport.testing;
 import io.grpc.stub.StreamObserver;
 import io.polyport.users.v1.CreateUserRequest;
 import io.polyport.users.v1.ImportUsersResponse;
+import io.polyport.users.v1.ListUsersRequest;
 import io.polyport.users.v1.UserServiceGrpc;
 
 import java.util.ArrayList;
@@ -13,7 +14,7 @@ import java.util.function.IntFunction;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Stores many users quickly through the ImportUsers client stream (grpc-java). */
+/** Stores many users quickly through the ImportUsers client stream (grpc-java), and reads back what is stored. */
 public final class Seed {
   private Seed() {
   }
@@ -26,6 +27,13 @@ public final class Seed {
     ImportUsersResponse response = importAll(app, records);
     assertThat(response.getFailed()).as("seed failures: %s", response.getErrorsList()).isZero();
     return response;
+  }
+
+  /** The names of the stored users carrying {@code tag}, in id order (ListUsers). */
+  public static List<String> namesTagged(TestApp app, String tag) {
+    List<String> names = new ArrayList<>();
+    app.blocking().listUsers(ListUsersRequest.newBuilder().setTag(tag).build()).forEachRemaining(u -> names.add(u.getName()));
+    return names;
   }
 
   /** One ImportUsers call with these records; a non-OK status is thrown as the StatusRuntimeException. */
