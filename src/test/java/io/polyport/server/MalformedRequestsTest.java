@@ -63,10 +63,10 @@ class MalformedRequestsTest {
   }
 
   @Test
-  void aRequestWithoutHostOrWithABrokenQueryEscapeIs400() {
+  void aRequestWithoutHostOrWithABrokenQueryEscapeIsAProblem() {
     String noHost = exchange("GET /health/live HTTP/1.1\r\nConnection: close\r\n\r\n");
     assertThat(noHost).startsWith("HTTP/1.1 400").contains("the request has no Host header");
     String query = exchange("GET /users?% HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-    assertThat(query).startsWith("HTTP/1.1 400").contains("the query string is malformed");
+    assertThat(query).startsWith("HTTP/1.1 400").contains("application/problem+json").contains("percent-escape");
   }
 }
