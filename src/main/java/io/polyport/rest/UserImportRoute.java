@@ -29,9 +29,12 @@ final class UserImportRoute {
 
   private void handle(RoutingContext ctx) {
     String type = ctx.request().getHeader("content-type");
-    if (type == null || !type.startsWith(UserListStreamer.NDJSON)) {
+    if (type == null || !type.regionMatches(true, 0, UserListStreamer.NDJSON, 0, UserListStreamer.NDJSON.length())) {
       RestErrors.wrongMediaType(ctx, "the import body must be " + UserListStreamer.NDJSON + ", one CreateUserRequest JSON per line");
       return;
+    }
+    if ("100-continue".equalsIgnoreCase(ctx.request().getHeader("expect"))) {
+      ctx.response().writeContinue(); // the body is streamed, so no body handler sends it (a waiting client hung)
     }
     var records = new NdjsonRecords(ctx.request(), limits.importMaxLineBytes());
     users.importUsers(records).onSuccess(result -> answer(ctx, result)).onFailure(e -> RestErrors.send(ctx, e));
