@@ -21,6 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The REST error table: the only place that picks an HTTP status for an error, and the one writer of
@@ -125,6 +127,8 @@ public final class RestErrors {
    * The most specific schema error, in words: "the body is invalid at #/age: Instance type string is
    * invalid. Expected integer", or "the body has unknown property 'x'".
    */
+  private static final Pattern PARAMETER = Pattern.compile("The value of (\\w+) parameter (\\S+) is invalid");
+
   static String schemaDetail(SchemaValidationException invalid, String fallback) {
     List<OutputUnit> errors = invalid.getOutputUnit() == null || invalid.getOutputUnit().getErrors() == null
         ? List.of() : invalid.getOutputUnit().getErrors();
@@ -142,6 +146,10 @@ public final class RestErrors {
       }
     }
     if (deepest != null) {
+      Matcher parameter = PARAMETER.matcher(String.valueOf(invalid.getMessage()));
+      if (parameter.lookingAt()) { // a parameter's value, whose location is always "#"
+        return "the " + parameter.group(1) + " parameter " + parameter.group(2) + " is invalid: " + deepest.getError();
+      }
       return "the body is invalid at " + deepest.getInstanceLocation() + ": " + deepest.getError();
     }
     for (OutputUnit e : errors) {

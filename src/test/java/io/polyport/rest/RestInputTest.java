@@ -56,6 +56,13 @@ class RestInputTest {
   }
 
   @Test
+  void aBadQueryParameterIsNamedAsSuch() {
+    var resp = app.web.get("/users?limit=abc").send().await();
+    assertThat(problem(resp, 400, "INVALID_ARGUMENT").getString("detail"))
+        .isEqualTo("the query parameter limit is invalid: Instance type string is invalid. Expected integer");
+  }
+
+  @Test
   void malformedBodiesAreBadRequestsAndStoreNothing() {
     long before = stored();
     assertThat(problem(post("/users", "application/json", "{\"name\":\"A\",\"email\":\"a@b.cd\",\"role\":\"admin\"}"), 400, "INVALID_ARGUMENT")
