@@ -12,6 +12,8 @@ import io.polyport.support.Streams;
 import io.vertx.grpc.server.GrpcServerRequest;
 import io.vertx.grpc.server.GrpcServerResponse;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -25,32 +27,41 @@ final class GrpcCalls {
   }
 
   /**
-   * Calls {@code handler} with each decoded message of {@code request}. A message that cannot be decoded
-   * or exceeds the size limit ends the call with INVALID_ARGUMENT / RESOURCE_EXHAUSTED and a message.
+   * Calls {@code handler} with the one decoded message of {@code request} once the request has ended whole. A
+   * message that cannot be decoded, exceeds the size limit or has a second one behind it ends the call with
+   * INVALID_ARGUMENT / RESOURCE_EXHAUSTED and a message, and nothing runs.
    */
   static <Q extends MessageLite, R> void onMessage(GrpcServerRequest<Q, R> request, Parser<Q> parser,
                                                    long maxMessageBytes, Handler<Q> handler) {
     if (!GrpcInput.admit(request, maxMessageBytes)) {
       return;
     }
-    boolean[] received = {false};
+    // the call runs at the request's end, so a request whose framing breaks after its message (GrpcFraming) runs
+    // nothing: a CreateUser with stray bytes behind it stored the user and then answered INVALID_ARGUMENT
+    List<Q> received = new ArrayList<>(1);
     request.endHandler(v -> {
-      if (!received[0]) {
+      if (received.size() == 1 && received.get(0) != null) {
+        handler.handle(received.get(0));
+      } else if (received.isEmpty()) {
         GrpcErrors.fail(request.response(), ServiceException.invalid("the call carries no request message"),
             request.fullMethodName());
       }
     });
     request.messageHandler(message -> {
-      received[0] = true;
-      Q decoded;
-      try {
-        decoded = GrpcInput.decode(message, parser, maxMessageBytes);
-      } catch (ServiceException e) {
+      if (!received.isEmpty()) {
+        received.add(null); // and nothing runs at the end
         request.pause();
-        GrpcErrors.fail(request.response(), e, request.fullMethodName());
+        GrpcErrors.fail(request.response(), ServiceException.invalid("the call carries more than one request message"),
+            request.fullMethodName());
         return;
       }
-      handler.handle(decoded);
+      try {
+        received.add(GrpcInput.decode(message, parser, maxMessageBytes));
+      } catch (ServiceException e) {
+        received.add(null);
+        request.pause();
+        GrpcErrors.fail(request.response(), e, request.fullMethodName());
+      }
     });
   }
 
@@ -66,10 +77,6 @@ final class GrpcCalls {
     onClientGone(request, broken -> {
       gone[0] = true;
       source.close();
-      if (broken instanceof ServiceException se && se.code() != ErrorCode.CANCELLED) {
-        // the request's framing broke after its message (GrpcFraming): the call ends with that error
-        GrpcErrors.fail(response, se, request.fullMethodName());
-      }
     });
     if (request.deadline() != null) {
       request.deadline().onSuccess(v -> source.close());
@@ -101,11 +108,26 @@ final class GrpcCalls {
    * Calls {@code gone} when the call breaks before the server ends it: a cancel or reset of the stream, or its
    * connection closing under the call (a killed client, a network cut; it reaches the request while the client
    * is still sending, and the response in any case), each as CANCELLED; any other failure of the request as
-   * it is. It may be called more than once.
+   * it is. A request whose framing broke (GrpcFraming) ends the call with that INVALID_ARGUMENT first. It may be
+   * called more than once.
    */
   static void onClientGone(GrpcServerRequest<?, ?> request, Handler<Throwable> gone) {
+    onClientGone(request, gone, broken -> {
+      GrpcErrors.fail(request.response(), broken, request.fullMethodName());
+      gone.handle(broken);
+    });
+  }
+
+  /** The same, with {@code broken} answering a request whose framing broke (an import reports what it stored). */
+  static void onClientGone(GrpcServerRequest<?, ?> request, Handler<Throwable> gone, Handler<ServiceException> broken) {
     request.errorHandler(error -> gone.handle(ServiceException.cancelled("the client ended the call: " + error.name())));
-    request.exceptionHandler(e -> gone.handle(e instanceof HttpClosedException ? connectionClosed() : e));
+    request.exceptionHandler(e -> {
+      if (e instanceof ServiceException se && se.code() != ErrorCode.CANCELLED) {
+        broken.handle(se);
+      } else {
+        gone.handle(e instanceof HttpClosedException ? connectionClosed() : e);
+      }
+    });
     request.response().exceptionHandler(e -> gone.handle(connectionClosed()));
   }
 

@@ -16,6 +16,9 @@ import io.vertx.grpc.server.GrpcServerRequest;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -113,7 +116,7 @@ final class GrpcInput {
       };
       if (message.format() == WireFormat.JSON) { // application/grpc+json: the proto3 JSON of the message
         @SuppressWarnings("unchecked")
-        Q parsed = (Q) ProtoJson.parse(new String(bytes, StandardCharsets.UTF_8),
+        Q parsed = (Q) ProtoJson.parse(utf8(bytes),
             ((Message) parser.parseFrom(ByteString.EMPTY)).newBuilderForType()).build();
         return parsed;
       }
@@ -122,6 +125,16 @@ final class GrpcInput {
       throw ServiceException.invalid("the request message is not valid protobuf: " + e.getMessage());
     } catch (IOException e) {
       throw ServiceException.invalid("the request message cannot be decompressed: " + e.getMessage());
+    }
+  }
+
+  /** Text that is not UTF-8 is refused, as protobuf refuses it, not stored with U+FFFD in its place. */
+  private static String utf8(byte[] bytes) {
+    try {
+      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+    } catch (CharacterCodingException e) {
+      throw ServiceException.invalid("the request message is not valid UTF-8");
     }
   }
 

@@ -13,8 +13,10 @@ import java.util.function.Function;
  * The messages of a client stream as a ReadStream of {@code T}, decoded by our own function (so a bad
  * message becomes a value, not a cancelled stream); pause/resume reach the HTTP/2 flow control. A client
  * cancel, reset or lost connection arrives as a CANCELLED exception. With a {@code stop} function, a message over
- * the size limit and a malformed message prefix (GrpcFraming) arrive in order as the value it makes of their error
- * (an import's last record, so that it reports what it stored); without one, the call fails as any other does.
+ * the size limit and a malformed message prefix (GrpcFraming) arrive as the value it makes of their error (an
+ * import's last record, so that it reports what it stored); without one, the call fails as any other does. Vert.x
+ * hands both on at once, so while the reader is paused they overtake the messages it has queued (at most a chunk's
+ * worth): those are never read, and the import's count says so.
  */
 final class GrpcMessageStream<T> implements ReadStream<T> {
   private final GrpcServerRequest<?, ?> request;
@@ -37,14 +39,16 @@ final class GrpcMessageStream<T> implements ReadStream<T> {
 
   @Override
   public ReadStream<T> exceptionHandler(Handler<Throwable> exceptionHandler) {
-    GrpcCalls.onClientGone(request, e -> {
-      Handler<T> values = handler;
-      if (stop != null && values != null && e instanceof ServiceException se && se.code() != ErrorCode.CANCELLED) {
-        values.handle(stop.apply(se));
-      } else {
-        exceptionHandler.handle(e);
-      }
-    });
+    if (stop == null) {
+      GrpcCalls.onClientGone(request, exceptionHandler);
+    } else {
+      GrpcCalls.onClientGone(request, exceptionHandler, broken -> {
+        Handler<T> values = handler;
+        if (values != null) {
+          values.handle(stop.apply(broken));
+        }
+      });
+    }
     return this;
   }
 

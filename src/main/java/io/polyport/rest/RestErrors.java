@@ -45,7 +45,8 @@ public final class RestErrors {
       case OUT_OF_RANGE -> 410;
       case FAILED_PRECONDITION -> 412;
       case RESOURCE_EXHAUSTED -> 413;
-      // the one thing a client can ask for that is not implemented is a request body's coding (RFC 9110 15.5.16)
+      // raised by the service for a request body's coding (RFC 9110 15.5.16); a method a path is not served with is
+      // also UNIMPLEMENTED but answered 405 by the router's own handler, with Allow
       case UNIMPLEMENTED -> 415;
       case INTERNAL -> 500;
       // nginx's "client closed request": never sent (nobody is listening), only counted
@@ -118,17 +119,20 @@ public final class RestErrors {
     }
   }
 
-  /** A body of another media type than the operation takes: 415, INVALID_ARGUMENT (gRPC has no such case). */
+  /**
+   * A body of another media type than the operation takes: 415, INVALID_ARGUMENT (a gRPC call of a media type the
+   * server does not read is UNIMPLEMENTED instead: there the media type chooses the wire format, not the body).
+   */
   static void wrongMediaType(RoutingContext ctx, String detail) {
     write(ctx, 415, ErrorCode.INVALID_ARGUMENT, detail);
   }
 
-  /**
-   * The most specific schema error, in words: "the body is invalid at #/age: Instance type string is
-   * invalid. Expected integer", or "the body has unknown property 'x'".
-   */
   private static final Pattern PARAMETER = Pattern.compile("The value of (\\w+) parameter (\\S+) is invalid");
 
+  /**
+   * The most specific schema error, in words: "the body is invalid at #/age: Instance type string is
+   * invalid. Expected integer", "the query parameter limit is invalid: ...", or "the body has unknown property 'x'".
+   */
   static String schemaDetail(SchemaValidationException invalid, String fallback) {
     List<OutputUnit> errors = invalid.getOutputUnit() == null || invalid.getOutputUnit().getErrors() == null
         ? List.of() : invalid.getOutputUnit().getErrors();

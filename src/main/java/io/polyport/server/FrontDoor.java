@@ -30,10 +30,11 @@ import java.util.regex.Pattern;
 
 /**
  * The one entry of every request on the port: gives it a request id (the client's x-request-id, else a
- * new one, echoed in the response) and starts observing it (metrics, access log, span name), then sends
- * gRPC (and gRPC-Web) to the GrpcServer and the rest to the router, gzipping REST answers for clients that
- * accept it (GzipResponse, on HTTP/1.1 and HTTP/2) and closing HTTP/1.0 keep-alive connections after a streamed
- * answer (CloseDelimitedResponse).
+ * new one, echoed in the response) and starts observing it (metrics, access log, span name), refuses what no
+ * handler must see (MalformedRequests; a gRPC media type the gRPC server does not read), then sends gRPC (and
+ * gRPC-Web) to the GrpcServer with its message prefixes checked (GrpcFraming) and the rest to the router with a
+ * compressed body inflated (InflatedRequest), gzipping REST answers for clients that accept it (GzipResponse, on
+ * HTTP/1.1 and HTTP/2) and closing HTTP/1.0 keep-alive connections after a streamed answer (CloseDelimitedResponse).
  */
 final class FrontDoor implements Handler<HttpServerRequest> {
   static final String REQUEST_ID = "x-request-id";
@@ -59,13 +60,13 @@ final class FrontDoor implements Handler<HttpServerRequest> {
     request.response().putHeader(REQUEST_ID, id);
     boolean grpcCall = isGrpc(request);
     observability.begin(request, id, grpcCall);
+    if (malformed.refused(request, id, grpcCall)) {
+      return;
+    }
     if (grpcCall && !servedGrpcType(request)) {
       GrpcErrors.refuse(request.response(), new ServiceException(ErrorCode.UNIMPLEMENTED, "content-type '"
           + request.getHeader("content-type") + "' is not served: use application/grpc, application/grpc+proto or "
           + "application/grpc+json, or their gRPC-Web forms (application/grpc-web, application/grpc-web-text)"));
-      return;
-    }
-    if (!grpcCall && malformed.refused(request, id)) {
       return;
     }
     HttpServerResponse response = request.response();

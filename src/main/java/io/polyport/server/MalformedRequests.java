@@ -12,22 +12,22 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * REST requests the router must not see, answered 400 at the front door:
+ * Requests the router (or the gRPC server) must not see, answered 400 at the front door:
  * <ul>
  *   <li>an HTTP/1.x body whose length cannot be known (a Transfer-Encoding other than chunked): Netty read
  *   "identity" as no body and parsed the body as the next request, so a body could
  *   smuggle a request past whatever fronts the server. RFC 9112 (6.1, 6.3) asks for a 400 and the connection closed;
- *   requests already pipelined behind it are dropped with it, unanswered;</li>
- *   <li>a request without a Host (HTTP/1.1) or :authority (HTTP/2), which the router failed on with a 500 and an
- *   ERROR (a broken percent-escape in the path or query is the router's first check, RestRouter).</li>
+ *   requests already pipelined behind it are dropped with it, unanswered (REST and gRPC-Web alike);</li>
+ *   <li>a REST request without a Host (HTTP/1.1) or :authority (HTTP/2), which the router failed on with a 500 and
+ *   an ERROR (a broken percent-escape in the path or query is checked by the router, RestRouter).</li>
  * </ul>
  */
 final class MalformedRequests {
   /** Connections being closed after a framing error: requests pipelined behind it are dropped, not answered. */
   private final Set<HttpConnection> closing = ConcurrentHashMap.newKeySet();
 
-  /** Whether {@code request} was answered (or dropped) here. */
-  boolean refused(HttpServerRequest request, String requestId) {
+  /** Whether {@code request} (a REST one, or gRPC-Web over HTTP/1.x for the framing) was answered or dropped here. */
+  boolean refused(HttpServerRequest request, String requestId, boolean grpc) {
     HttpConnection connection = request.connection();
     if (!closing.isEmpty() && closing.contains(connection)) {
       request.response().reset(); // pipelined behind a request whose body could not be delimited
@@ -42,7 +42,7 @@ final class MalformedRequests {
         return true;
       }
     }
-    String malformed = malformed(request);
+    String malformed = grpc ? null : malformed(request); // gRPC names its call in its path, not its authority
     if (malformed != null) {
       RestErrors.refuse(request.response(), 400, ErrorCode.INVALID_ARGUMENT, malformed, requestId);
       return true;

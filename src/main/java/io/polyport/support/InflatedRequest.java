@@ -155,10 +155,7 @@ public final class InflatedRequest extends HttpServerRequestWrapper {
   }
 
   private void received(Buffer chunk) {
-    if (!done && delegate.response().ended()) {
-      done = true; // answered before the body ended: the rest is dropped
-      inflater.release();
-    }
+    answeredYet();
     if (!done) {
       inflater.add(chunk);
       pump();
@@ -184,8 +181,17 @@ public final class InflatedRequest extends HttpServerRequestWrapper {
     }
   }
 
+  /** Whether the answer went before the body ended (a body limit, say): then the rest is dropped, not inflated. */
+  private boolean answeredYet() {
+    if (!done && delegate.response().ended()) {
+      done = true;
+      inflater.release();
+    }
+    return done;
+  }
+
   private void pumpOnce() {
-    while (demand > 0 && !done) {
+    while (demand > 0 && !answeredYet()) {
       Buffer piece = inflater.next(PIECE_BYTES);
       if (piece == null) {
         break;

@@ -111,6 +111,20 @@ class GrpcFramingTest {
     assertThat(inPrefix.message()).isEqualTo("the request stream ended inside message 2, in its 5-byte prefix");
   }
 
+  @Test
+  void aUnaryCallWhoseFramingBreaksAfterItsMessageRunsNothing() {
+    String tag = tag();
+    Buffer body = Buffer.buffer().appendBuffer(framed(0, newUser(tag, 0))).appendBytes(new byte[] {0, 0, 0});
+    var answer = call(UserServiceGrpcService.CreateUser.fullMethodName(), Map.of(), body);
+    assertThat(answer.status()).isEqualTo("3");
+    assertThat(answer.message()).isEqualTo("the request stream ended inside message 2, in its 5-byte prefix");
+    var twice = call(UserServiceGrpcService.CreateUser.fullMethodName(), Map.of(),
+        Buffer.buffer().appendBuffer(framed(0, newUser(tag, 1))).appendBuffer(framed(0, newUser(tag, 2))));
+    assertThat(twice.status()).isEqualTo("3");
+    assertThat(twice.message()).isEqualTo("the call carries more than one request message");
+    assertThat(stored(tag)).isZero();
+  }
+
   static byte[] newUser(String tag, int i) {
     return CreateUserRequest.newBuilder().setName("n" + i).setEmail(tag + "-" + i + "@example.com").addTags(tag).build().toByteArray();
   }

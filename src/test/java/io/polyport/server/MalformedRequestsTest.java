@@ -63,6 +63,14 @@ class MalformedRequestsTest {
   }
 
   @Test
+  void soIsAGrpcWebCallsAndNothingBehindItIsAnswered() {
+    String received = exchange("POST /polyport.users.v1.UserService/GetUser HTTP/1.1\r\nHost: x\r\n"
+        + "Content-Type: application/grpc-web\r\nTransfer-Encoding: identity\r\n\r\n" + SMUGGLED);
+    assertThat(received).startsWith("HTTP/1.1 400").contains("Transfer-Encoding 'identity' is not supported");
+    assertThat(answers(received)).isEqualTo(1);
+  }
+
+  @Test
   void aRequestWithoutHostOrWithABrokenQueryEscapeIsAProblem() {
     String noHost = exchange("GET /health/live HTTP/1.1\r\nConnection: close\r\n\r\n");
     assertThat(noHost).startsWith("HTTP/1.1 400").contains("the request has no Host header");
