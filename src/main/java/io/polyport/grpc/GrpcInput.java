@@ -40,7 +40,8 @@ final class GrpcInput {
    * INVALID_ARGUMENT saying what was wrong. Returns whether the call goes on.
    */
   static boolean admit(GrpcServerRequest<?, ?> request, long maxMessageBytes) {
-    ServiceException timeout = timeout(request.headers().get("grpc-timeout"));
+    // a timeout Vert.x read (at least a millisecond) was well-formed: only a missing, malformed or tiny one is looked at
+    ServiceException timeout = request.timeout() > 0 ? null : timeout(request.headers().get("grpc-timeout"));
     if (timeout != null) {
       request.pause();
       GrpcErrors.fail(request.response(), timeout, request.fullMethodName());
