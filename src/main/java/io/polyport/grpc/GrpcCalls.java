@@ -6,7 +6,7 @@ import io.polyport.domain.ErrorCode;
 import io.polyport.domain.ServiceException;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.core.http.HttpClosedException;
+import io.polyport.support.ClientGone;
 import io.polyport.support.ClosableReadStream;
 import io.polyport.support.Streams;
 import io.vertx.grpc.server.GrpcServerRequest;
@@ -125,7 +125,7 @@ final class GrpcCalls {
       if (e instanceof ServiceException se && se.code() != ErrorCode.CANCELLED) {
         broken.handle(se);
       } else {
-        gone.handle(e instanceof HttpClosedException ? connectionClosed() : e);
+        gone.handle(ClientGone.is(e) ? connectionClosed() : e);
       }
     });
     request.response().exceptionHandler(e -> gone.handle(connectionClosed()));

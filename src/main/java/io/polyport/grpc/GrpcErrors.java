@@ -3,18 +3,14 @@ package io.polyport.grpc;
 import io.polyport.domain.ErrorCode;
 import io.polyport.domain.ServiceException;
 import io.polyport.observe.Exchange;
-import io.netty.handler.codec.http2.Http2Error;
-import io.netty.handler.codec.http2.Http2Exception;
-import io.vertx.core.http.HttpClosedException;
+import io.polyport.support.ClientGone;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.grpc.common.impl.Utils;
-import io.vertx.core.http.StreamResetException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServerResponse;
 
-import java.nio.channels.ClosedChannelException;
 
 /** The gRPC error table: the only place that picks a gRPC status. */
 public final class GrpcErrors {
@@ -48,26 +44,11 @@ public final class GrpcErrors {
     if (failure instanceof ServiceException se) {
       return se;
     }
-    if (clientGone(failure)) {
+    if (ClientGone.is(failure)) {
       return ServiceException.cancelled("the client's connection or stream closed: " + failure);
     }
     LOG.error("unexpected failure in {} (request {})", call, Exchange.currentRequestId(), failure);
     return new ServiceException(ErrorCode.INTERNAL, "internal error");
-  }
-
-  /**
-   * Whether {@code failure} (or its cause) is the call's stream or connection closing under a write: a client that
-   * went away (or a server that stopped) while the call still wrote, as when a Feed client closes its socket after
-   * sending commands it never read the answers of. Not a failure of the server.
-   */
-  private static boolean clientGone(Throwable failure) {
-    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof HttpClosedException || t instanceof StreamResetException || t instanceof ClosedChannelException
-          || t instanceof Http2Exception.StreamException se && se.error() == Http2Error.STREAM_CLOSED) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /**

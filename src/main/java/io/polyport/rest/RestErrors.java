@@ -7,9 +7,8 @@ import io.polyport.domain.ServiceException;
 
 import io.vertx.core.Future;
 import io.polyport.support.BodyInflater;
-import io.vertx.core.http.HttpClosedException;
+import io.polyport.support.ClientGone;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.http.StreamResetException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
@@ -79,7 +78,7 @@ public final class RestErrors {
     if (failure instanceof BodyInflater.Undecodable undecodable) {
       return ServiceException.invalid(undecodable.getMessage());
     }
-    if (failure instanceof HttpClosedException || failure instanceof StreamResetException) {
+    if (ClientGone.is(failure)) {
       return ServiceException.cancelled("the client ended the " + what + ": " + failure.getMessage());
     }
     return failure;
