@@ -23,12 +23,6 @@ public final class BodyInflater {
   /** The codings read: gzip (x-gzip) and deflate (x-deflate), as one coding; null for any other value. */
   public enum Coding { GZIP, DEFLATE }
 
-  private static final int MAX_GZIP_HEADER_BYTES = 64 * 1024;
-  private static final int FHCRC = 2;
-  private static final int FEXTRA = 4;
-  private static final int FNAME = 8;
-  private static final int FCOMMENT = 16;
-  private static final int RESERVED_FLAGS = 0xE0;
 
   private enum State { HEADER, DATA, TRAILER, MEMBER_END }
 
@@ -61,6 +55,9 @@ public final class BodyInflater {
       default -> null;
     };
   }
+
+  /** An output array not handed on, for the next call (a call that needed more input allocated 32 KiB for nothing). */
+  private byte[] spare;
 
   /** More compressed bytes (copied: the caller's buffer may be reused). */
   public void add(Buffer chunk) {
@@ -130,7 +127,8 @@ public final class BodyInflater {
   }
 
   private Buffer inflate(int maxBytes) {
-    byte[] out = new byte[maxBytes];
+    byte[] out = spare != null && spare.length == maxBytes ? spare : new byte[maxBytes];
+    spare = null;
     int n;
     try {
       inflater.setInput(input);
@@ -139,6 +137,7 @@ public final class BodyInflater {
       throw corrupt(e.getMessage());
     }
     if (n == 0) {
+      spare = out; // the array of a call that needed more input serves the next
       if (inflater.finished()) {
         state = coding == Coding.GZIP ? State.TRAILER : State.MEMBER_END;
       } else if (inflater.needsDictionary()) {
@@ -148,8 +147,11 @@ public final class BodyInflater {
     }
     crc.update(out, 0, n);
     memberBytes += n;
-    byte[] piece = n < maxBytes / 2 ? Arrays.copyOf(out, n) : out; // a mostly empty array is not pinned
-    return BufferInternal.buffer(Unpooled.wrappedBuffer(piece, 0, n));
+    if (n >= maxBytes / 2) {
+      return BufferInternal.buffer(Unpooled.wrappedBuffer(out, 0, n));
+    }
+    spare = out; // a mostly empty array is not pinned: its bytes are copied, and it serves the next call
+    return BufferInternal.buffer(Unpooled.wrappedBuffer(Arrays.copyOf(out, n)));
   }
 
   /** Reads a gzip member's header (or picks zlib or raw deflate); false when it has not all come yet. */
@@ -164,66 +166,15 @@ public final class BodyInflater {
       inflater = new Inflater(!zlib);
       return true;
     }
-    ByteBuffer in = input.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-    if (in.remaining() >= 1 && (in.get(in.position()) & 0xFF) != 0x1F
-        || in.remaining() >= 2 && (in.get(in.position() + 1) & 0xFF) != 0x8B) {
-      throw new Undecodable("it is not gzip data");
+    int length = GzipHeader.length(input);
+    if (length < 0) {
+      return false;
     }
-    if (in.remaining() < 10) {
-      return headerPending();
-    }
-    int method = in.get(in.position() + 2) & 0xFF;
-    int flags = in.get(in.position() + 3) & 0xFF;
-    if (method != 8) {
-      throw corrupt("unknown compression method " + method);
-    }
-    if ((flags & RESERVED_FLAGS) != 0) {
-      throw corrupt("reserved header flags are set");
-    }
-    int start = in.position();
-    in.position(start + 10);
-    if ((flags & FEXTRA) != 0) {
-      if (in.remaining() < 2 || in.remaining() < 2 + (in.getShort(in.position()) & 0xFFFF)) {
-        return headerPending();
-      }
-      in.position(in.position() + 2 + (in.getShort(in.position()) & 0xFFFF));
-    }
-    for (int flag : new int[] {FNAME, FCOMMENT}) {
-      if ((flags & flag) != 0 && !skipZeroTerminated(in)) {
-        return headerPending();
-      }
-    }
-    if ((flags & FHCRC) != 0) {
-      if (in.remaining() < 2) {
-        return headerPending();
-      }
-      CRC32 headerCrc = new CRC32();
-      headerCrc.update(input.duplicate().limit(in.position()));
-      if ((in.getShort() & 0xFFFF) != (headerCrc.getValue() & 0xFFFF)) {
-        throw corrupt("its header checksum does not match");
-      }
-    }
-    input.position(in.position());
+    input.position(input.position() + length);
     if (inflater == null) {
       inflater = new Inflater(true);
     }
     return true;
-  }
-
-  private boolean headerPending() {
-    if (input.remaining() > MAX_GZIP_HEADER_BYTES) {
-      throw corrupt("its header is longer than " + MAX_GZIP_HEADER_BYTES + " bytes");
-    }
-    return false;
-  }
-
-  private static boolean skipZeroTerminated(ByteBuffer in) {
-    while (in.hasRemaining()) {
-      if (in.get() == 0) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** Checks a gzip member's CRC-32 and length (modulo 2^32); false when they have not come yet. */
