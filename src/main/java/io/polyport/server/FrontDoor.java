@@ -131,8 +131,12 @@ final class FrontDoor implements Handler<HttpServerRequest> {
     return type != null && type.regionMatches(true, 0, "application/grpc", 0, 16);
   }
 
-  /** The gRPC media types Vert.x's gRPC server reads (the wire formats proto and JSON, gRPC and gRPC-Web). */
-  private static final Pattern GRPC_TYPES = Pattern.compile("application/grpc(-web(-text)?)?(\\+(json|proto))?");
+  /**
+   * The gRPC media types Vert.x's gRPC server reads: proto and JSON, gRPC and gRPC-Web; gRPC-Web text as proto only
+   * (Vert.x's text deframer labels every message proto, so a JSON one would be misread).
+   */
+  private static final Pattern GRPC_TYPES =
+      Pattern.compile("application/grpc(-web)?(\\+(json|proto))?|application/grpc-web-text(\\+proto)?");
 
   /**
    * Whether the call's media type is one the gRPC server reads. Media types are case-insensitive and may carry
