@@ -18,8 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *   "identity" as no body and parsed the body as the next request, so a body could
  *   smuggle a request past whatever fronts the server. RFC 9112 (6.1, 6.3) asks for a 400 and the connection closed;
  *   requests already pipelined behind it are dropped with it, unanswered (REST and gRPC-Web alike);</li>
- *   <li>a REST request without a Host (HTTP/1.1) or :authority (HTTP/2), which the router failed on with a 500 and
- *   an ERROR (a broken percent-escape in the path or query is checked by the router, RestRouter).</li>
+ *   <li>a REST request without a Host (HTTP/1.1; HTTP/1.0 needs none) or :authority (HTTP/2), which the router
+ *   failed on with a 500 and an ERROR (a broken percent-escape in the path or query is checked by the router, RestRouter).</li>
  * </ul>
  */
 final class MalformedRequests {
@@ -63,7 +63,7 @@ final class MalformedRequests {
   }
 
   private static String malformed(HttpServerRequest request) {
-    if (request.authority() == null) {
+    if (request.authority() == null && request.version() != HttpVersion.HTTP_1_0) { // HTTP/1.0 needs no Host
       return request.version() == HttpVersion.HTTP_2 ? "the request has no :authority" : "the request has no Host header";
     }
     return null;

@@ -5,6 +5,7 @@ import io.netty.handler.codec.http2.Http2Exception;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.StreamResetException;
 
+import java.net.SocketException;
 import java.nio.channels.ClosedChannelException;
 
 /**
@@ -21,6 +22,7 @@ public final class ClientGone {
   public static boolean is(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof HttpClosedException || t instanceof StreamResetException || t instanceof ClosedChannelException
+          || t instanceof SocketException // "Connection reset": the client closed with a reset (RST), not a FIN
           || t instanceof Http2Exception.StreamException se && se.error() == Http2Error.STREAM_CLOSED) {
         return true;
       }

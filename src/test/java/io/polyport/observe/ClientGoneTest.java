@@ -17,11 +17,13 @@ import io.polyport.users.v1.ListUsersRequest;
 import io.polyport.users.v1.WatchUsersRequest;
 import io.polyport.testing.GrpcWebFrames;
 import io.polyport.users.v1.UserServiceGrpcService;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
@@ -158,6 +160,27 @@ class ClientGoneTest {
     assertLoggedAsDebugOnly(operation.equals("importUsers") ? "the client ended the upload" : "the client ended the call");
     Scrapes.until(app, "the upload counted as cancelled",
         t -> Scrapes.valueOrZero(t, Scrapes.REQUESTS, Scrapes.call("rest", operation, "499")) == 1);
+  }
+
+  /** The same cut off by a reset (SO_LINGER 0: RST, not FIN): the server's read fails with "Connection reset". */
+  @Test
+  void aRestBodyCutOffByAResetIsNoError() {
+    double before = Scrapes.valueOrZero(Scrapes.scrape(app), Scrapes.REQUESTS, Scrapes.call("rest", "createUser", "499"));
+    NetClient net = app.vertx.createNetClient(new NetClientOptions().setSoLinger(0));
+    NetSocket socket = net.connect(app.port(), "127.0.0.1").await();
+    // the 100 says the server is reading this request's body when the reset comes
+    Promise<Void> continued = Promise.promise();
+    socket.handler(received -> continued.tryComplete());
+    socket.write(Buffer.buffer("POST /users HTTP/1.1\r\nhost: localhost\r\ncontent-type: application/json\r\n"
+        + "expect: 100-continue\r\ncontent-length: 100\r\n\r\n")).await();
+    continued.future().await();
+    socket.write(Buffer.buffer("{\"name\":\"Res")).await();
+    socket.close().await();
+    net.close().await();
+
+    Scrapes.until(app, "the reset upload counted as cancelled",
+        t -> Scrapes.valueOrZero(t, Scrapes.REQUESTS, Scrapes.call("rest", "createUser", "499")) == before + 1);
+    assertThat(everything.errors()).isEmpty();
   }
 
   @Test
