@@ -78,10 +78,22 @@ public final class RestErrors {
     if (failure instanceof BodyInflater.Undecodable undecodable) {
       return ServiceException.invalid(undecodable.getMessage());
     }
+    if (fromHttpDecoder(failure)) {
+      return ServiceException.invalid("the request body's framing is malformed: " + failure.getMessage());
+    }
     if (ClientGone.is(failure)) {
       return ServiceException.cancelled("the client ended the " + what + ": " + failure.getMessage());
     }
     return failure;
+  }
+
+  /**
+   * Whether Netty's HTTP/1.x decoder failed on the body's framing (a chunk size that is not hex, say): the client's
+   * mistake, which was logged as an unexpected failure. Vert.x closes the connection after it.
+   */
+  private static boolean fromHttpDecoder(Throwable failure) {
+    StackTraceElement[] frames = failure.getStackTrace();
+    return frames.length > 0 && frames[0].getClassName().startsWith("io.netty.handler.codec.http.");
   }
 
   /** Answers {@code failure} as a problem document, unless the response is already under way. */

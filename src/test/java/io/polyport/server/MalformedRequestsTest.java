@@ -1,5 +1,7 @@
 package io.polyport.server;
 
+import io.polyport.observe.Scrapes;
+import io.polyport.testing.LogCapture;
 import io.polyport.testing.TestApp;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -68,6 +70,27 @@ class MalformedRequestsTest {
         + "Content-Type: application/grpc-web\r\nTransfer-Encoding: identity\r\n\r\n" + SMUGGLED);
     assertThat(received).startsWith("HTTP/1.1 400").contains("Transfer-Encoding 'identity' is not supported");
     assertThat(answers(received)).isEqualTo(1);
+  }
+
+  /**
+   * A chunk size that is not hex: Netty's decoder fails and Vert.x closes the connection. The mistake is the client's:
+   * it was logged as an unexpected failure (an ERROR with a stack trace).
+   */
+  @Test
+  void aMalformedChunkedBodyIsTheClientsMistakeNotAnError() {
+    try (var logs = new LogCapture(org.slf4j.Logger.ROOT_LOGGER_NAME)) {
+      String scrape = Scrapes.scrape(app);
+      double before = Scrapes.valueOrZero(scrape, Scrapes.REQUESTS, Scrapes.call("rest", "createUser", "499"));
+      double failed = Scrapes.valueOrZero(scrape, Scrapes.REQUESTS, Scrapes.call("rest", "createUser", "500"));
+      String received = exchange("POST /users HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+          + "Transfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n");
+      assertThat(received).isEmpty(); // Vert.x closes the connection before an answer can go
+      // counted as a call the client never got an answer to, not as the server's failure
+      String after = Scrapes.until(app, "the request counted",
+          t -> Scrapes.valueOrZero(t, Scrapes.REQUESTS, Scrapes.call("rest", "createUser", "499")) == before + 1);
+      assertThat(Scrapes.valueOrZero(after, Scrapes.REQUESTS, Scrapes.call("rest", "createUser", "500"))).isEqualTo(failed);
+      assertThat(logs.errors()).isEmpty();
+    }
   }
 
   @Test
