@@ -93,7 +93,7 @@ public final class RestErrors {
    */
   private static boolean fromHttpDecoder(Throwable failure) {
     StackTraceElement[] frames = failure.getStackTrace();
-    return frames.length > 0 && frames[0].getClassName().startsWith("io.netty.handler.codec.http.");
+    return frames.length > 0 && frames[0].getClassName().equals("io.netty.handler.codec.http.HttpObjectDecoder");
   }
 
   /** Answers {@code failure} as a problem document, unless the response is already under way. */
