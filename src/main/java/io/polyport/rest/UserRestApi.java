@@ -3,6 +3,7 @@ package io.polyport.rest;
 import io.polyport.api.CreateUserJson;
 import io.polyport.api.UserJson;
 import io.polyport.api.UserProtos;
+import io.polyport.domain.ErrorCode;
 import io.polyport.domain.ListQuery;
 import io.polyport.domain.ServiceException;
 import io.polyport.domain.User;
@@ -159,8 +160,10 @@ public final class UserRestApi {
     boolean negative = number.startsWith("-");
     long magnitude = number.length() > 11 ? Long.MAX_VALUE : Math.abs(Long.parseLong(number));
     int version = UserRules.expectedVersion(negative ? -magnitude : magnitude);
-    // no stored user has a version below 1: a precondition that can never hold
-    return version == 0 ? Integer.MAX_VALUE : version;
+    if (version == 0) { // a precondition that can never hold (the answer used to name version 2147483647)
+      throw new ServiceException(ErrorCode.FAILED_PRECONDITION, "If-Match \"0\" names no version: versions start at 1");
+    }
+    return version;
   }
 
   /** A quoted decimal version; a minus sign is matched only to be refused with the service's own message. */

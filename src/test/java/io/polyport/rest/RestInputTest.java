@@ -107,7 +107,8 @@ class RestInputTest {
     var star = app.web.patch("/users/" + id).putHeader("if-match", "*").sendJsonObject(new JsonObject().put("name", "B")).await();
     assertThat(star.statusCode()).isEqualTo(200);
     var zero = app.web.delete("/users/" + id).putHeader("if-match", "\"0\"").send().await();
-    problem(zero, 412, "FAILED_PRECONDITION");
+    assertThat(problem(zero, 412, "FAILED_PRECONDITION").getString("detail"))
+        .isEqualTo("If-Match \"0\" names no version: versions start at 1");
   }
 
   @Test
