@@ -5,6 +5,8 @@ import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
 import io.polyport.domain.ServiceException;
 
+import java.util.regex.Pattern;
+
 /**
  * The canonical proto3 JSON mapping (lowerCamelCase names, RFC 3339 timestamps, enum names, fields
  * without presence printed at their default), the one JSON format of REST bodies, SSE and WebSocket frames.
@@ -25,6 +27,13 @@ public final class ProtoJson {
     }
   }
 
+  /** A JSON parser's message keeps its words, not the Java class names it was wrapped in ("com.google...Exception: "). */
+  private static final Pattern CLASS_NAME = Pattern.compile("(?:[a-z][\\w$]*\\.)+[A-Z][\\w$]*(?:Exception|Error): ");
+
+  static String withoutClassNames(String message) {
+    return CLASS_NAME.matcher(message).replaceAll("");
+  }
+
   /** Parses JSON into {@code builder}; unknown fields and wrong types are INVALID_ARGUMENT. */
   public static <B extends Message.Builder> B parse(String json, B builder) {
     try {
@@ -32,7 +41,7 @@ public final class ProtoJson {
       return builder;
     } catch (InvalidProtocolBufferException | RuntimeException e) {
       throw ServiceException.invalid("the body is not a valid " + builder.getDescriptorForType().getName()
-          + ": " + e.getMessage());
+          + ": " + withoutClassNames(String.valueOf(e.getMessage())));
     }
   }
 }

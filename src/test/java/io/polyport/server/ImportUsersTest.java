@@ -161,6 +161,10 @@ class ImportUsersTest {
     assertThat(errors.stream().map(e -> ((JsonObject) e).getInteger("index")).toList()).containsExactlyInAnyOrder(1, 3, 5, 6, 10, 11);
     assertThat(errors.stream().map(e -> (JsonObject) e).filter(e -> e.getInteger("index") >= 10)
         .map(e -> e.getInteger("code")).toList()).containsOnly(3);
+    // the malformed line's message is words, not the JSON parser's class names (it said com.google.gson...)
+    assertThat(errors.stream().map(e -> (JsonObject) e).filter(e -> e.getInteger("index") == 10)
+        .map(e -> e.getString("message")).findFirst().orElseThrow()).startsWith("the body is not a valid CreateUserRequest: ")
+        .doesNotContain("Exception").doesNotContain("com.google");
     assertThat(stored(tag)).isEqualTo(7);
   }
 
