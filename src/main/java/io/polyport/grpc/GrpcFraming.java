@@ -40,13 +40,12 @@ public final class GrpcFraming extends HttpServerRequestWrapper {
   }
 
   /**
-   * {@code request}, checked as above; a gRPC-Web text body over HTTP/1.x (which Vert.x decodes whole at its end,
+   * {@code request} of the (bare, lower-case) {@code mediaType}, checked as above; a gRPC-Web text body over HTTP/1.x (which Vert.x decodes whole at its end,
    * and which left the call hanging when it was not base64 or shorter than a prefix) is checked to be base64 of at
    * least one prefix instead. Over HTTP/2 Vert.x reads a text body as binary, so it is left to Vert.x.
    */
-  public static HttpServerRequest checked(HttpServerRequest request) {
-    String type = request.getHeader("content-type");
-    boolean text = type != null && type.startsWith("application/grpc-web-text");
+  public static HttpServerRequest checked(HttpServerRequest request, String mediaType) {
+    boolean text = mediaType.startsWith("application/grpc-web-text");
     if (text && request.version() == HttpVersion.HTTP_2) {
       return request;
     }

@@ -58,14 +58,16 @@ final class FrontDoor implements Handler<HttpServerRequest> {
       id = newRequestId();
     }
     request.response().putHeader(REQUEST_ID, id);
-    boolean grpcCall = isGrpc(request);
+    String type = request.getHeader(HttpHeaders.CONTENT_TYPE);
+    boolean grpcCall = isGrpc(type);
     observability.begin(request, id, grpcCall);
     if (malformed.refused(request, id, grpcCall)) {
       return;
     }
-    if (grpcCall && !servedGrpcType(request)) {
+    String grpcType = grpcCall ? servedGrpcType(request, type) : null;
+    if (grpcCall && grpcType == null) {
       GrpcErrors.refuse(request.response(), new ServiceException(ErrorCode.UNIMPLEMENTED, "content-type '"
-          + request.getHeader("content-type") + "' is not served: use application/grpc, application/grpc+proto or "
+          + type + "' is not served: use application/grpc, application/grpc+proto or "
           + "application/grpc+json, or their gRPC-Web forms (application/grpc-web, application/grpc-web-text)"));
       return;
     }
@@ -87,7 +89,7 @@ final class FrontDoor implements Handler<HttpServerRequest> {
     HttpServerRequest answered = response == request.response() ? request
         : ForwardingHttpServerResponse.answeredBy(request, response);
     if (grpcCall) {
-      grpc.handle(GrpcFraming.checked(answered)); // a malformed message prefix fails the call, not the deframer
+      grpc.handle(GrpcFraming.checked(answered, grpcType)); // a malformed message prefix fails the call, not the deframer
     } else {
       router.handle(InflatedRequest.of(answered)); // a gzip or deflate body is read inflated
     }
@@ -126,8 +128,7 @@ final class FrontDoor implements Handler<HttpServerRequest> {
     return new UUID(high, low).toString();
   }
 
-  static boolean isGrpc(HttpServerRequest request) {
-    String type = request.getHeader("content-type");
+  static boolean isGrpc(String type) {
     return type != null && type.regionMatches(true, 0, "application/grpc", 0, 16);
   }
 
@@ -139,23 +140,22 @@ final class FrontDoor implements Handler<HttpServerRequest> {
       Pattern.compile("application/grpc(-web)?(\\+(json|proto))?|application/grpc-web-text(\\+proto)?");
 
   /**
-   * Whether the call's media type is one the gRPC server reads. Media types are case-insensitive and may carry
-   * parameters; Vert.x's gRPC server takes only the bare lower-case form (anything else was a bare HTTP 415 the
-   * client read as UNKNOWN), so such a type is rewritten to it.
+   * The call's media type {@code type} as the gRPC server reads it, or null if it reads no such type. Media types
+   * are case-insensitive and may carry parameters; Vert.x's gRPC server takes only the bare lower-case form
+   * (anything else was a bare HTTP 415 the client read as UNKNOWN), so such a type is rewritten to it.
    */
-  private static boolean servedGrpcType(HttpServerRequest request) {
-    String type = request.getHeader("content-type");
+  private static String servedGrpcType(HttpServerRequest request, String type) {
     if (type.equals("application/grpc")) {
-      return true;
+      return type;
     }
     int parameters = type.indexOf(';');
     String bare = (parameters < 0 ? type : type.substring(0, parameters)).strip().toLowerCase(Locale.ROOT);
     if (!GRPC_TYPES.matcher(bare).matches()) {
-      return false;
+      return null;
     }
     if (!bare.equals(type)) {
-      request.headers().set("content-type", bare);
+      request.headers().set(HttpHeaders.CONTENT_TYPE, bare);
     }
-    return true;
+    return bare;
   }
 }
