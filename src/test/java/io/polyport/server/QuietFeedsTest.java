@@ -58,7 +58,12 @@ class QuietFeedsTest {
   }
 
   static User create(String tag) {
-    return app.blocking().createUser(CreateUserRequest.newBuilder().setName("quiet " + tag)
+    return create(app, tag);
+  }
+
+  /** A user carrying {@code tag}, created on {@code server} (QuietWebFeedsTest's too). */
+  static User create(TestApp server, String tag) {
+    return server.blocking().createUser(CreateUserRequest.newBuilder().setName("quiet " + tag)
         .setEmail(tag + "-" + unique() + "@example.com").addTags(tag).build());
   }
 

@@ -3,7 +3,6 @@ package io.polyport.server;
 import io.polyport.testing.Await;
 import io.polyport.testing.EventQueue;
 import io.polyport.testing.TestApp;
-import io.polyport.users.v1.CreateUserRequest;
 import io.polyport.users.v1.User;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.WebSocket;
@@ -14,7 +13,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -41,18 +39,9 @@ class QuietWebFeedsTest {
     app.close();
   }
 
-  static String unique() {
-    return UUID.randomUUID().toString().substring(0, 8);
-  }
-
-  static User create(String tag) {
-    return app.blocking().createUser(CreateUserRequest.newBuilder().setName("quiet " + tag)
-        .setEmail(tag + "-" + unique() + "@example.com").addTags(tag).build());
-  }
-
   @Test
   void aQuietSseStreamGetsHeartbeatsBelowTheIdleTimeoutAndThenDelivers() {
-    String tag = "quietsse" + unique();
+    String tag = "quietsse" + QuietFeedsTest.unique();
     var http = app.vertx.createHttpClient();
     try {
       StringBuilder text = new StringBuilder();
@@ -70,7 +59,7 @@ class QuietWebFeedsTest {
 
       Await.until(app.vertx, BEATS + " heartbeats, or the stream's end", () -> heartbeats(text) >= BEATS || over.get() != null);
       assertThat(over.get()).as("the quiet stream neither ended nor failed").isNull();
-      User user = create(tag);
+      User user = QuietFeedsTest.create(app, tag);
       Await.until(app.vertx, "the event", () -> {
         synchronized (text) {
           return text.indexOf("event: CREATED\n") >= 0;
@@ -99,7 +88,7 @@ class QuietWebFeedsTest {
 
   @Test
   void aQuietWebSocketSessionGetsPingsBelowTheIdleTimeoutAndThenDelivers() {
-    String tag = "quietws" + unique();
+    String tag = "quietws" + QuietFeedsTest.unique();
     var client = app.vertx.createWebSocketClient();
     try {
       AtomicInteger pings = new AtomicInteger();
@@ -121,7 +110,7 @@ class QuietWebFeedsTest {
 
       Await.until(app.vertx, BEATS + " pings, or the socket's close", () -> pings.get() >= BEATS || frames.size() > 0);
       assertThat(frames.size()).as("the quiet socket was not closed").isZero();
-      User user = create(tag);
+      User user = QuietFeedsTest.create(app, tag);
       assertThat(frames.next().getJsonObject("event").getJsonObject("user").getString("id")).isEqualTo(user.getId());
       socket.close().await();
     } finally {
