@@ -7,6 +7,8 @@ import com.google.protobuf.Parser;
 import io.polyport.api.ProtoJson;
 import io.polyport.domain.ErrorCode;
 import io.polyport.domain.ServiceException;
+import io.polyport.support.StrictUtf8;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.grpc.common.GrpcMessage;
 import io.vertx.grpc.common.InvalidMessageException;
 import io.vertx.grpc.common.MessageSizeOverflowException;
@@ -16,10 +18,6 @@ import io.vertx.grpc.server.GrpcServerRequest;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
@@ -117,7 +115,7 @@ final class GrpcInput {
       };
       if (message.format() == WireFormat.JSON) { // application/grpc+json: the proto3 JSON of the message
         @SuppressWarnings("unchecked")
-        Q parsed = (Q) ProtoJson.parse(utf8(bytes),
+        Q parsed = (Q) ProtoJson.parse(StrictUtf8.decode(Buffer.buffer(bytes), "the request message"),
             ((Message) parser.parseFrom(ByteString.EMPTY)).newBuilderForType()).build();
         return parsed;
       }
@@ -126,16 +124,6 @@ final class GrpcInput {
       throw ServiceException.invalid("the request message is not valid protobuf: " + e.getMessage());
     } catch (IOException e) {
       throw ServiceException.invalid("the request message cannot be decompressed: " + e.getMessage());
-    }
-  }
-
-  /** Text that is not UTF-8 is refused, as protobuf refuses it, not stored with U+FFFD in its place. */
-  private static String utf8(byte[] bytes) {
-    try {
-      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
-    } catch (CharacterCodingException e) {
-      throw ServiceException.invalid("the request message is not valid UTF-8");
     }
   }
 

@@ -5,6 +5,7 @@ import io.polyport.api.UserProtos;
 import io.polyport.domain.ErrorCode;
 import io.polyport.domain.ImportRecord;
 import io.polyport.domain.ServiceException;
+import io.polyport.support.StrictUtf8;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;

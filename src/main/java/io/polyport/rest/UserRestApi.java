@@ -11,6 +11,7 @@ import io.polyport.domain.UserField;
 import io.polyport.domain.UserPatch;
 import io.polyport.service.UserRules;
 import io.polyport.service.UserService;
+import io.polyport.support.StrictUtf8;
 import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;

@@ -78,5 +78,11 @@ class GrpcHeadersTest {
         framed(0, "{\"nick\":\"x\"}".getBytes(StandardCharsets.UTF_8)));
     assertThat(unknownField.status()).isEqualTo("3");
     assertThat(CreateUserRequest.getDescriptor().findFieldByName("nick")).isNull();
+    byte[] notUtf8 = "{\"name\":\"x?\",\"email\":\"ff@example.com\"}".getBytes(StandardCharsets.UTF_8);
+    notUtf8[10] = (byte) 0xFF; // the '?' of the name: a byte UTF-8 never has
+    var malformed = call(UserServiceGrpcService.CreateUser.fullMethodName(), Map.of("content-type", "application/grpc+json"),
+        framed(0, notUtf8));
+    assertThat(malformed.status()).isEqualTo("3");
+    assertThat(malformed.message()).isEqualTo("the request message is not valid UTF-8");
   }
 }
