@@ -64,6 +64,9 @@ final class FrontDoor implements Handler<HttpServerRequest> {
     if (malformed.refused(request, id, grpcCall)) {
       return;
     }
+    if (!grpcCall && type != null) {
+      lowerCaseMediaType(request, type);
+    }
     String grpcType = grpcCall ? servedGrpcType(request, type) : null;
     if (grpcCall && grpcType == null) {
       GrpcErrors.refuse(request.response(), new ServiceException(ErrorCode.UNIMPLEMENTED, "content-type '"
@@ -130,6 +133,19 @@ final class FrontDoor implements Handler<HttpServerRequest> {
 
   static boolean isGrpc(String type) {
     return type != null && type.regionMatches(true, 0, "application/grpc", 0, 16);
+  }
+
+  /**
+   * A REST body's media type in lower case, its parameters as they are: media types are case-insensitive, and the
+   * contract's checks compare them as written ({@code Application/JSON} was 415). gRPC's are read by servedGrpcType.
+   */
+  private static void lowerCaseMediaType(HttpServerRequest request, String type) {
+    int parameters = type.indexOf(';');
+    String mediaType = parameters < 0 ? type : type.substring(0, parameters);
+    String lower = mediaType.toLowerCase(Locale.ROOT);
+    if (!lower.equals(mediaType)) {
+      request.headers().set(HttpHeaders.CONTENT_TYPE, lower + type.substring(mediaType.length()));
+    }
   }
 
   /**

@@ -56,6 +56,12 @@ class RestInputTest {
   }
 
   @Test
+  void mediaTypesAreReadWhateverTheirCase() {
+    var resp = post("/users", "Application/JSON; charset=UTF-8", "{\"name\":\"Case\",\"email\":\"case@example.com\"}");
+    assertThat(resp.statusCode()).isEqualTo(201);
+  }
+
+  @Test
   void aBadQueryParameterIsNamedAsSuch() {
     var resp = app.web.get("/users?limit=abc").send().await();
     assertThat(problem(resp, 400, "INVALID_ARGUMENT").getString("detail"))
